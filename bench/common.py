@@ -1,0 +1,29 @@
+"""Shared helpers for the benchmarks: where the external data lives, and printing tables."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+SHARED_BENCH = Path(__file__).resolve().parent.parent.parent / "shared" / "bench"
+
+
+def load_jsonl(name: str) -> list[dict]:
+    """Rows of ../shared/bench/NAME; exits cleanly (code 0) when the data is not there."""
+    path = SHARED_BENCH / name
+    if not path.exists():
+        print(f"skipped: {path} not found (benchmarks read ../shared/bench beside the checkout)")
+        sys.exit(0)
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def print_table(headers: list[str], rows: list[list[object]]) -> None:
+    """A Markdown table, ready to paste into README."""
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in cells:
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")

@@ -1,0 +1,1 @@
+"""Article files -> cleaned passages -> Chroma; knows nothing of Telegram or LLMs."""

@@ -1,0 +1,266 @@
+"""The Chroma store: passages, their sentences and an article catalog, behind one small interface.
+
+Writes follow a commit protocol so that an interrupted run never mixes two versions of an article:
+new passages are written under new ids (the id carries the article version), then the catalog record
+is switched to the new version (the commit), then the old version is deleted. Readers only see passages
+of the version the catalog names; leftovers of an interrupted run are collected on the next write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from index.embeddings import ReusingEmbeddings
+from index.errors import EmbeddingMismatchError, StoreError
+from index.passages import Passage
+
+PASSAGES = "citebot_passages"
+SENTENCES = "citebot_sentences"
+ARTICLES = "citebot_articles"
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """What the catalog knows of an indexed article."""
+
+    id: str
+    title: str
+    date: str
+    path: str
+    file_hash: str
+    version: str
+    passages: int
+    title_override: str = ""
+
+
+@dataclass(frozen=True)
+class SentenceRow:
+    """A sentence of a passage, embedded on its own for sentence-level matching."""
+
+    id: str
+    passage_id: str
+    article_id: str
+    version: str
+    text: str
+
+
+class _CatalogVector(Embeddings):
+    """Catalog records are looked up by id, never by similarity: they carry a constant vector."""
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [[1.0] for _ in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return [1.0]
+
+
+def make_client(data_dir: Path | None = None, server_url: str | None = None) -> Any:
+    """An embedded persistent Chroma under `data_dir/chroma`, or a client of a Chroma server."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        if server_url:
+            from urllib.parse import urlparse
+
+            url = urlparse(server_url)
+            return chromadb.HttpClient(
+                host=url.hostname or "localhost",
+                port=url.port or 8000,
+                ssl=url.scheme == "https",
+                settings=settings,
+            )
+        assert data_dir is not None
+        path = Path(data_dir) / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=settings)
+    except Exception as exc:
+        where = server_url or str(data_dir)
+        raise StoreError(f"Could not open the Chroma store at {where}: {exc}") from exc
+
+
+class PassageStore:
+    """Passages (+ sentence rows) of the current article versions, and the catalog that names them."""
+
+    def __init__(self, client: Any, embeddings: ReusingEmbeddings | None = None) -> None:
+        self._client = client
+        self.embeddings = embeddings
+        model = embeddings.embedder.name if embeddings else None
+        recorded = self._recorded_model()
+        if model and recorded and recorded != model:
+            raise EmbeddingMismatchError(
+                f"The index was built with embedding model '{recorded}', but '{model}' is configured. "
+                f"Run `citebot index rebuild` to re-embed every article with '{model}', "
+                f"or set CITEBOT_EMBEDDING_MODEL={recorded}."
+            )
+        self.model = model or recorded
+        metadata = {"hnsw:space": "cosine", "embedding_model": self.model or ""}
+        self._passages = Chroma(
+            collection_name=PASSAGES,
+            client=client,
+            embedding_function=embeddings,
+            collection_metadata=metadata,
+        )
+        self._sentences = Chroma(
+            collection_name=SENTENCES,
+            client=client,
+            embedding_function=embeddings,
+            collection_metadata=metadata,
+        )
+        self._catalog = Chroma(collection_name=ARTICLES, client=client, embedding_function=_CatalogVector())
+
+    def _recorded_model(self) -> str | None:
+        try:
+            collection = self._client.get_collection(PASSAGES)
+        except Exception:  # chromadb raises NotFoundError / ValueError depending on version
+            return None
+        model = (collection.metadata or {}).get("embedding_model")
+        return str(model) if model else None
+
+    # ---- catalog -------------------------------------------------------------------------------
+
+    def articles(self) -> dict[str, ArticleRecord]:
+        """Every indexed article, by id."""
+        rows = self._catalog.get(include=["metadatas"])
+        names = {f.name for f in fields(ArticleRecord)}
+        return {
+            i: ArticleRecord(**{k: v for k, v in (meta or {}).items() if k in names})
+            for i, meta in zip(rows["ids"], rows["metadatas"], strict=True)
+        }
+
+    def article(self, article_id: str) -> ArticleRecord | None:
+        rows = self._catalog.get(ids=[article_id], include=["metadatas"])
+        if not rows["ids"]:
+            return None
+        return ArticleRecord(**rows["metadatas"][0])
+
+    def touch(self, record: ArticleRecord) -> None:
+        """Update catalog fields that do not change passages (a file moved, bytes changed, text did not)."""
+        self._catalog.add_texts([record.id], metadatas=[asdict(record)], ids=[record.id])
+
+    # ---- writes --------------------------------------------------------------------------------
+
+    def stored_vectors(self, article_id: str) -> dict[str, list[float]]:
+        """Text -> vector of everything stored for an article, so unchanged text is not embedded again."""
+        out: dict[str, list[float]] = {}
+        for collection in (self._passages, self._sentences):
+            rows = collection.get(where={"article_id": article_id}, include=["documents", "embeddings"])
+            for text, vector in zip(rows["documents"], rows["embeddings"], strict=True):
+                out[text] = [float(x) for x in vector]
+        return out
+
+    def write_article(self, record: ArticleRecord, passages: list[Passage], sentences: list[SentenceRow]) -> None:
+        """Replace an article by a new version: write new rows, commit the catalog, drop the old rows."""
+        if passages:
+            self._passages.add_texts(
+                [p.text for p in passages],
+                metadatas=[p.metadata() for p in passages],
+                ids=[p.id for p in passages],
+            )
+        if sentences:
+            self._sentences.add_texts(
+                [s.text for s in sentences],
+                metadatas=[
+                    {"passage_id": s.passage_id, "article_id": s.article_id, "version": s.version} for s in sentences
+                ],
+                ids=[s.id for s in sentences],
+            )
+        self._catalog.add_texts([record.id], metadatas=[asdict(record)], ids=[record.id])  # the commit
+        self._drop_versions(record.id, keep=record.version)
+
+    def remove_article(self, article_id: str) -> bool:
+        """Remove an article and all its rows; False when it was not indexed."""
+        if self.article(article_id) is None:
+            return False
+        self._catalog.delete(ids=[article_id])  # the commit: from here on readers no longer see it
+        self._drop_versions(article_id, keep=None)
+        return True
+
+    def _drop_versions(self, article_id: str, keep: str | None) -> None:
+        where: dict[str, Any] = {"article_id": article_id}
+        if keep is not None:
+            where = {"$and": [{"article_id": article_id}, {"version": {"$ne": keep}}]}
+        self._passages.delete(where=where)
+        self._sentences.delete(where=where)
+
+    def collect_garbage(self) -> int:
+        """Delete rows no catalog record names (left by an interrupted run); returns how many passages."""
+        current = {a.id: a.version for a in self.articles().values()}
+        rows = self._passages.get(include=["metadatas"])
+        stale = {
+            (m["article_id"], m["version"]) for m in rows["metadatas"] if current.get(m["article_id"]) != m["version"]
+        }
+        dropped = sum(1 for m in rows["metadatas"] if (m["article_id"], m["version"]) in stale)
+        for article_id, _version in stale:
+            self._drop_versions(article_id, keep=current.get(article_id))
+        return dropped
+
+    def reset(self) -> None:
+        """Delete every collection (for a rebuild with another model)."""
+        for name in (PASSAGES, SENTENCES, ARTICLES):
+            try:
+                self._client.delete_collection(name)
+            except Exception:  # already gone
+                pass
+
+    # ---- reads ---------------------------------------------------------------------------------
+
+    def passages(self, article_ids: Iterable[str] | None = None) -> list[Passage]:
+        """Every current passage (of the catalog's versions), in article order."""
+        current = {a.id: a.version for a in self.articles().values()}
+        if article_ids is not None:
+            current = {k: v for k, v in current.items() if k in set(article_ids)}
+        if not current:
+            return []
+        rows = self._passages.get(where=_article_filter(list(current)), include=["documents", "metadatas"])
+        out = [
+            Passage.from_metadata(i, text, meta)
+            for i, text, meta in zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True)
+            if current.get(meta["article_id"]) == meta["version"]
+        ]
+        return sorted(out, key=lambda p: (p.article_id, p.ordinal))
+
+    def sample_vectors(self, n: int = 512) -> dict[str, np.ndarray]:
+        """Up to `n` stored passage and sentence vectors, for estimating similarity statistics."""
+        out = {}
+        for name, collection in (("passage", self._passages), ("sentence", self._sentences)):
+            rows = collection.get(limit=n, include=["embeddings"])
+            out[name] = np.asarray(rows["embeddings"], dtype=np.float32).reshape(len(rows["ids"]), -1)
+        return out
+
+    def count(self) -> int:
+        return sum(a.passages for a in self.articles().values())
+
+    def search_passages(
+        self, vector: list[float], n: int, article_ids: list[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """(passage id, cosine similarity) of the `n` nearest passages."""
+        return self._search(self._passages, vector, n, article_ids, key=lambda doc: str(doc.id))
+
+    def search_sentences(
+        self, vector: list[float], n: int, article_ids: list[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """(passage id, cosine similarity) of the `n` nearest sentences; a passage may appear more than once."""
+        return self._search(self._sentences, vector, n, article_ids, key=lambda doc: doc.metadata["passage_id"])
+
+    def _search(self, collection: Chroma, vector: list[float], n: int, article_ids: list[str] | None, key) -> list:
+        total = collection._collection.count()
+        if total == 0 or n <= 0:
+            return []
+        where = _article_filter(article_ids) if article_ids else None
+        hits = collection.similarity_search_by_vector_with_relevance_scores(vector, k=min(n, total), filter=where)
+        return [(key(doc), 1.0 - float(distance)) for doc, distance in hits]
+
+
+def _article_filter(article_ids: list[str]) -> dict[str, Any]:
+    if len(article_ids) == 1:
+        return {"article_id": article_ids[0]}
+    return {"article_id": {"$in": article_ids}}

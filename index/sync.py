@@ -1,0 +1,170 @@
+"""Incremental indexing of files and folders: add new, replace changed, drop removed, skip unchanged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from index.articles import SUPPORTED_SUFFIXES, article_id_for, file_digest, load_article, read_article_bytes
+from index.embeddings import ReusingEmbeddings
+from index.errors import ArticleError
+from index.passages import Passage, split_passages
+from index.sentences import sentence_spans
+from index.store import ArticleRecord, PassageStore, SentenceRow
+
+
+@dataclass(frozen=True)
+class Failure:
+    path: str
+    error: str
+
+
+@dataclass
+class SyncReport:
+    """What an indexing run changed; `failed` files left the index as it was."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+    passages_embedded: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def to_dict(self) -> dict:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "failed": [asdict(f) for f in self.failed],
+            "passages_embedded": self.passages_embedded,
+        }
+
+    def summary(self) -> str:
+        """One line for people, e.g. 'added 1, updated 0, removed 0, unchanged 3, failed 0; 12 passages embedded'."""
+        return (
+            f"added {len(self.added)}, updated {len(self.updated)}, removed {len(self.removed)}, "
+            f"unchanged {len(self.unchanged)}, failed {len(self.failed)}; {self.passages_embedded} passages embedded"
+        )
+
+
+@dataclass
+class Indexer:
+    """Indexes article files into a store with one embedder; `max_tokens` caps passage length."""
+
+    store: PassageStore
+    embeddings: ReusingEmbeddings
+    progress: bool = False
+
+    @property
+    def max_tokens(self) -> int:
+        return self.embeddings.embedder.max_tokens
+
+    def add(self, paths: Iterable[Path], *, title: str | None = None) -> SyncReport:
+        """Index files and folders (recursively); unchanged files are skipped without embedding."""
+        report = SyncReport()
+        self.store.collect_garbage()
+        files = collect_files(paths, report)
+        self._index_files(files, title, report)
+        return report
+
+    def sync(self, directory: Path) -> SyncReport:
+        """Make the index match a folder: add new, replace changed, remove articles whose files are gone."""
+        report = SyncReport()
+        self.store.collect_garbage()
+        if not directory.is_dir():
+            report.failed.append(Failure(str(directory), "folder not found"))
+            return report
+        files = collect_files([directory], report, empty_ok=True)
+        self._index_files(files, None, report)
+        root = directory.resolve()
+        present = {f.resolve() for f in files}
+        for record in self.store.articles().values():
+            path = Path(record.path).resolve()
+            if path.is_relative_to(root) and path not in present and not path.exists():
+                self.store.remove_article(record.id)
+                report.removed.append(record.id)
+        return report
+
+    def _index_files(self, files: list[Path], title: str | None, report: SyncReport) -> None:
+        from tqdm import tqdm
+
+        bar = tqdm(files, desc="indexing", unit="article", disable=not self.progress or len(files) < 2)
+        for path in bar:
+            try:
+                outcome, article_id = self._index_one(path, title, report)
+            except ArticleError as exc:
+                report.failed.append(Failure(exc.path, exc.reason))
+                continue
+            getattr(report, outcome).append(article_id)
+            bar.set_postfix(embedded=report.passages_embedded)
+
+    def _index_one(self, path: Path, title: str | None, report: SyncReport) -> tuple[str, str]:
+        data = read_article_bytes(path)
+        digest = file_digest(data)
+        article_id = article_id_for(path)
+        old = self.store.article(article_id)
+        if old and Path(old.path).resolve() != path.resolve() and Path(old.path).exists():
+            raise ArticleError(str(path), f"article id '{article_id}' is already used by {old.path}; rename one file")
+        wanted_title = title if title is not None else (old.title_override if old else "")
+        if old and old.file_hash == digest and old.path == str(path) and old.title_override == wanted_title:
+            return "unchanged", article_id
+        article = load_article(path, title=wanted_title or None, data=data)
+        passages = split_passages(article, self.embeddings.embedder.count_tokens, self.max_tokens)
+        record = ArticleRecord(
+            id=article.id,
+            title=article.title,
+            date=article.date or "",
+            path=str(path),
+            file_hash=digest,
+            version=passages[0].version,
+            passages=len(passages),
+            title_override=wanted_title,
+        )
+        if old and old.version == record.version:
+            self.store.touch(record)
+            return "unchanged", article_id
+        if old:
+            self.embeddings.remember(self.store.stored_vectors(article_id))
+        try:
+            report.passages_embedded += sum(1 for p in passages if p.text not in self.embeddings.known)
+            self.store.write_article(record, passages, sentence_rows(passages))
+        finally:
+            self.embeddings.forget()
+        return ("updated" if old else "added"), article_id
+
+
+def sentence_rows(passages: list[Passage]) -> list[SentenceRow]:
+    """Each sentence of each passage, for sentence-level matching."""
+    return [
+        SentenceRow(f"{p.id}:s{j}", p.id, p.article_id, p.version, p.text[s:e])
+        for p in passages
+        for j, (s, e) in enumerate(sentence_spans(p.text))
+    ]
+
+
+def collect_files(paths: Iterable[Path], report: SyncReport, *, empty_ok: bool = False) -> list[Path]:
+    """Expand folders into their article files; missing paths and empty folders become failures."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            found = [p for p in found if not any(part.startswith(".") for part in p.relative_to(path).parts)]
+            if not found and not empty_ok:
+                kinds = ", ".join(SUPPORTED_SUFFIXES[:3])
+                report.failed.append(Failure(str(path), f"no articles ({kinds}) in this folder"))
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            report.failed.append(Failure(str(path), "file not found"))
+    return list(dict.fromkeys(files))
