@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,13 +20,16 @@ class LexicalIndex:
 
         self._bm25s = bm25s
         self._stemmer = Stemmer.Stemmer(language)
-        self._stopwords = {"dutch": "nl", "english": "en"}.get(language, language)
+        self._stopwords = _stopwords(language)
         self.size = len(passages)
         self._bm25 = bm25s.BM25()
         self.vocabulary: set[str] = set()
+        self._df: Counter[str] = Counter()
         if passages:
             corpus = self._tokens([_searchable(p) for p in passages])
-            self.vocabulary = {t for doc in corpus for t in doc}
+            for doc in corpus:
+                self._df.update(set(doc))
+            self.vocabulary = set(self._df)
             self._bm25.index(corpus, show_progress=False)
 
     def _tokens(self, texts: list[str]) -> list[list[str]]:
@@ -41,12 +46,30 @@ class LexicalIndex:
         terms = self.query_terms(query)
         return sum(t in self.vocabulary for t in terms) / len(terms) if terms else 0.0
 
+    def idf(self, term: str) -> float:
+        """Inverse document frequency; a term the corpus never uses weighs the most."""
+        return math.log(1 + (self.size + 1) / (self._df.get(term, 0) + 0.5))
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage, in the order they were given."""
         terms = [t for t in self.query_terms(query) if t in self.vocabulary]
         if not self.size or not terms:
             return np.zeros(self.size)
         return np.asarray(self._bm25.get_scores(terms), dtype=float)
+
+
+# Question words and auxiliaries say nothing about what a passage is about.
+_EXTRA_STOPWORDS = {
+    "dutch": "welke welk wie wat waar waarom wanneer hoe hoeveel moet moeten moest worden wordt werd zou zouden "
+    "kan kunnen kon gaat gaan ging heeft hebben had volgens",
+}
+
+
+def _stopwords(language: str) -> list[str]:
+    from bm25s import stopwords
+
+    base = {"dutch": stopwords.STOPWORDS_DUTCH, "english": stopwords.STOPWORDS_EN}.get(language, ())
+    return sorted(set(base) | set(_EXTRA_STOPWORDS.get(language, "").split()))
 
 
 def _searchable(passage: Passage) -> str:

@@ -1,0 +1,1 @@
+"""Question -> cited answer -> a front end (terminal, JSON, Telegram). May import index/."""
