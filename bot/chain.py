@@ -82,6 +82,7 @@ def build_chain(
     store = store or open_store(settings, embedder)
     config = RetrievalConfig(k=settings.top_k, lexical_weight=settings.lexical_weight)
     search = HybridSearch(store, embedder, config)
+    embedder.embed_query("warm-up")  # load the model now, not inside the first question's timing
     retriever = HybridRetriever(search=search)
     answerer = answerer or ExtractiveAnswerer(
         embedder,

@@ -46,9 +46,7 @@ class Answer:
             "question": self.question,
             "answer": self.text,
             "answered": self.answered,
-            "citations": [
-                {k: v for k, v in asdict(c).items() if k != "section"} | {"section": c.section} for c in self.citations
-            ],
+            "citations": [asdict(c) for c in self.citations],
             "language": self.language,
             "query": self.query,
             "answerer": self.answerer,

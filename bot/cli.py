@@ -1,0 +1,247 @@
+"""The `citebot` command: index articles, ask questions, chat in the terminal."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from bot.answer.types import Turn
+from bot.render import render_text
+from bot.settings import Settings
+from index.errors import IndexingError
+from index.sync import Failure, SyncReport
+
+app = typer.Typer(help="Ask questions about news articles; answers quote and cite them.", no_args_is_help=True)
+index_app = typer.Typer(help="Add, sync, list and remove indexed articles.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for scripts.")]
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    data_dir: Annotated[Path | None, typer.Option(help="Index folder (default: CITEBOT_DATA_DIR or data/).")] = None,
+    embedding_model: Annotated[
+        str | None, typer.Option(help="use-multilingual, minilm or a sentence-transformers name/path.")
+    ] = None,
+) -> None:
+    """Settings come from the environment / .env; options here override them."""
+    overrides: dict[str, Any] = {"data_dir": data_dir, "embedding_model": embedding_model}
+    ctx.obj = Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(1)
+
+
+def _indexer(settings: Settings, progress: bool):
+    from bot.chain import open_store
+    from index.embeddings import make_embedder
+    from index.sync import Indexer
+
+    store = open_store(settings, make_embedder(settings.embedding_model))
+    assert store.embeddings is not None
+    return Indexer(store, store.embeddings, progress=progress)
+
+
+def _report(report: SyncReport, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        for failure in report.failed:
+            typer.echo(f"failed: {failure.path}: {failure.error}", err=True)
+        for label in ("added", "updated", "removed"):
+            for article_id in getattr(report, label):
+                typer.echo(f"{label}: {article_id}")
+        typer.echo(report.summary())
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@index_app.command("add")
+def index_add(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Article files (.txt, .md, .html) or folders.")],
+    title: Annotated[str | None, typer.Option(help="Title for a single article file.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Index article files and folders; unchanged files are skipped without embedding."""
+    if title and (len(paths) != 1 or paths[0].is_dir()):
+        raise _fail("--title applies to exactly one article file")
+    try:
+        report = _indexer(ctx.obj, progress=not as_json).add(paths, title=title)
+    except IndexingError as exc:
+        raise _fail(str(exc)) from None
+    _report(report, as_json)
+
+
+@index_app.command("sync")
+def index_sync(
+    ctx: typer.Context,
+    directory: Annotated[Path | None, typer.Argument(help="Folder to mirror (default: CITEBOT_ARTICLES_DIR).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Make the index match a folder: add new, replace changed, remove deleted, skip unchanged."""
+    settings: Settings = ctx.obj
+    try:
+        report = _indexer(settings, progress=not as_json).sync(directory or settings.articles_dir)
+    except IndexingError as exc:
+        raise _fail(str(exc)) from None
+    _report(report, as_json)
+
+
+@index_app.command("list")
+def index_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """List indexed articles."""
+    from bot.chain import open_store
+
+    try:
+        records = sorted(open_store(ctx.obj, None).articles().values(), key=lambda r: r.id)
+    except IndexingError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        typer.echo(
+            json.dumps(
+                [
+                    {"id": r.id, "title": r.title, "date": r.date, "passages": r.passages, "path": r.path}
+                    for r in records
+                ],
+                ensure_ascii=False,
+            )
+        )
+        return
+    if not records:
+        typer.echo("No articles indexed. Add some with `citebot index add PATH` or `citebot index sync`.")
+    for r in records:
+        typer.echo(f"{r.id}  {r.date or '----'}  {r.passages:3d} passages  {r.title}")
+
+
+@index_app.command("remove")
+def index_remove(
+    ctx: typer.Context, article_id: Annotated[str, typer.Argument(help="Id shown by `citebot index list`.")]
+) -> None:
+    """Remove one article and all its passages."""
+    from bot.chain import open_store
+
+    try:
+        removed = open_store(ctx.obj, None).remove_article(article_id)
+    except IndexingError as exc:
+        raise _fail(str(exc)) from None
+    if not removed:
+        raise _fail(f"no article '{article_id}' in the index (see `citebot index list`)")
+    typer.echo(f"removed: {article_id}")
+
+
+@index_app.command("rebuild")
+def index_rebuild(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Re-embed every indexed article from its file with the configured model (after changing it)."""
+    from bot.chain import open_store
+
+    settings: Settings = ctx.obj
+    try:
+        old = open_store(settings, None)
+        records = list(old.articles().values())
+        old.reset()
+        indexer = _indexer(settings, progress=not as_json)
+        report = SyncReport()
+        if not records:
+            report = indexer.sync(settings.articles_dir)
+        for record in records:
+            single = indexer.add([Path(record.path)], title=record.title_override or None)
+            report.added += single.added
+            report.failed += single.failed
+            report.passages_embedded += single.passages_embedded
+    except IndexingError as exc:
+        raise _fail(str(exc)) from None
+    _report(report, as_json)
+
+
+def _load_history(path: Path | None) -> list[Turn]:
+    if path is None:
+        return []
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        return [Turn(str(r["question"]), str(r.get("answer", ""))) for r in rows]
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise _fail(f"{path}: not a JSON list of {{'question', 'answer'}} turns ({exc})") from None
+
+
+def _chain(settings: Settings):
+    from bot.chain import build_chain
+
+    try:
+        chain = build_chain(settings)
+    except IndexingError as exc:
+        raise _fail(str(exc)) from None
+    if not chain.search.passages:
+        raise _fail(f"the index is empty; run `citebot index sync` to index {settings.articles_dir}")
+    return chain
+
+
+@app.command()
+def ask(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help="The question, or - to read one question per line from stdin.")],
+    as_json: JsonOption = False,
+    history: Annotated[Path | None, typer.Option(help="JSON list of earlier turns for a follow-up.")] = None,
+    article: Annotated[list[str] | None, typer.Option(help="Only search this article id (repeatable).")] = None,
+) -> None:
+    """Answer a question from the indexed articles, with citations."""
+    turns = _load_history(history)
+    chain = _chain(ctx.obj)
+    questions = (line.strip() for line in sys.stdin) if question == "-" else iter([question])
+    for q in questions:
+        if not q:
+            continue
+        answer = chain.invoke(q, turns, article_ids=article or None)
+        if as_json:
+            typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
+            sys.stdout.flush()
+        else:
+            typer.echo(render_text(answer))
+
+
+@app.command()
+def chat(
+    ctx: typer.Context,
+    article: Annotated[list[str] | None, typer.Option(help="Only search this article id (repeatable).")] = None,
+) -> None:
+    """Talk to citebot in the terminal; follow-up questions use the conversation so far."""
+    chain = _chain(ctx.obj)
+    turns: list[Turn] = []
+    typer.echo("citebot: stel een vraag over de artikelen (/reset wist de context, /quit stopt).")
+    while True:
+        try:
+            question = input("\nvraag> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            typer.echo("")
+            return
+        if question in ("/quit", "/exit", "quit", "exit"):
+            return
+        if question == "/reset":
+            turns.clear()
+            typer.echo("(context gewist)")
+            continue
+        if not question:
+            continue
+        answer = chain.invoke(question, turns, article_ids=article or None)
+        typer.echo("\n" + render_text(answer))
+        turns.append(Turn(question, answer.text))
+
+
+def main() -> None:
+    """Entry point of the `citebot` console script."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("bm25s", "httpx", "chromadb"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    app()
+
+
+__all__ = ["Failure", "app", "main"]

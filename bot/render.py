@@ -1,0 +1,33 @@
+"""Render an Answer for people: terminal text with the sources below it."""
+
+from __future__ import annotations
+
+import textwrap
+
+from bot.answer.types import Answer, Citation
+
+LABELS = {
+    "nl": {"sources": "Bronnen", "paragraph": "alinea", "section": "sectie"},
+    "en": {"sources": "Sources", "paragraph": "paragraph", "section": "section"},
+}
+
+
+def source_line(citation: Citation, language: str) -> str:
+    """'Title (date), paragraph 3, section Kernwapens' for one citation."""
+    labels = LABELS.get(language, LABELS["nl"])
+    where = f"{labels['paragraph']} {citation.paragraph}"
+    if citation.section:
+        where += f", {labels['section']} {citation.section}"
+    date = f" ({citation.date})" if citation.date else ""
+    return f"{citation.title}{date}, {where}"
+
+
+def render_text(answer: Answer, width: int = 100) -> str:
+    """The answer, wrapped, then one block per source with its quote."""
+    lines = [textwrap.fill(answer.text, width)]
+    if answer.citations:
+        lines += ["", LABELS.get(answer.language, LABELS["nl"])["sources"] + ":"]
+        for c in answer.citations:
+            lines.append(f"[{c.n}] {source_line(c, answer.language)}  <{c.article_id}>")
+            lines.append(textwrap.fill(f"“{c.quote}”", width, initial_indent="    ", subsequent_indent="    "))
+    return "\n".join(lines)
