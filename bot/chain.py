@@ -20,8 +20,7 @@ from index.store import PassageStore, make_client
 
 # Words that make a question lean on the previous turn ("En wanneer zou hij ze inzetten?").
 _ANAPHORA = frozenset(
-    "hij zij ze hem haar hun zijn dat dit die daar daarvan erover er het deze and he she they him her them his "
-    "their it its that this those there".split()
+    "hij zij ze hem haar hun hen daar daarvan daarover erover he she they him her them his their".split()
 )
 _CONTINUATIONS = ("en ", "maar ", "and ", "but ", "what about", "en wat", "wat nog", "waarom", "why", "ook ")
 

@@ -67,6 +67,8 @@ class HybridSearch:
         if not self.passages or not query.strip():
             return []
         allowed = None if not article_ids else {i for i, p in enumerate(self.passages) if p.article_id in article_ids}
+        if allowed is not None and not allowed:
+            return []
         signals: dict[str, dict[int, float]] = {}
         if cfg.mode in ("hybrid", "dense"):
             vector = self.embedder.embed_query(query)

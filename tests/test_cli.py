@@ -1,0 +1,117 @@
+"""The `citebot` command end to end, through typer's CliRunner, on a real index in a tmp dir."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+runner = CliRunner()
+
+
+def _run(data: Path, *args: str, input: str | None = None):
+    return runner.invoke(app, ["--data-dir", str(data), *args], input=input)
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+def test_index_and_ask(data: Path, articles_dir: Path) -> None:
+    result = _run(data, "index", "sync", str(articles_dir), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["added"] == ["loekasjenko-interview-2023-08"] and report["failed"] == []
+    assert report["passages_embedded"] > 0
+
+    again = json.loads(_run(data, "index", "sync", str(articles_dir), "--json").stdout)
+    assert again["unchanged"] == ["loekasjenko-interview-2023-08"] and again["passages_embedded"] == 0
+
+    listing = _run(data, "index", "list")
+    assert "loekasjenko-interview-2023-08  2023-08" in listing.stdout and "Loekasjenko interview" in listing.stdout
+
+    human = _run(data, "ask", "Hoe hoorde Loekasjenko over de invasie?")
+    assert human.exit_code == 0
+    assert "Net zoals iedereen hoorde Loekasjenko het nieuws destijds op televisie. [1]" in human.stdout
+    assert "Bronnen:" in human.stdout and "alinea 1" in human.stdout
+
+    answer = json.loads(_run(data, "ask", "--json", "Waar stationeerde Moskou kernwapens?").stdout)
+    assert answer["answered"] and "Wit-Russisch grondgebied" in answer["citations"][0]["quote"]
+
+    lines = _run(data, "ask", "--json", "-", input="Waar was Poetin bang voor?\n\nWat is de hoofdstad van Peru?\n")
+    rows = [json.loads(line) for line in lines.stdout.splitlines()]
+    assert [r["answered"] for r in rows] == [True, False]
+    assert rows[1]["answer"] == "Dat staat niet in de artikelen die ik ken."
+
+
+def test_ask_with_history_file(data: Path, articles_dir: Path, tmp_path: Path) -> None:
+    _run(data, "index", "sync", str(articles_dir))
+    history = tmp_path / "history.json"
+    history.write_text(json.dumps([{"question": "Zou Wit-Rusland kernwapens gebruiken?", "answer": "..."}]))
+    result = _run(data, "ask", "--json", "--history", str(history), "En wanneer zou hij ze inzetten?")
+    answer = json.loads(result.stdout)
+    assert answer["answered"] and "als zijn land wordt aangevallen" in answer["citations"][0]["quote"]
+    history.write_text("{not json")
+    bad = _run(data, "ask", "--history", str(history), "Waarom?")
+    assert bad.exit_code == 1 and "history.json" in bad.stderr
+
+
+def test_bad_files_fail_with_non_zero_exit_and_keep_the_rest(data: Path, articles_dir: Path) -> None:
+    (articles_dir / "leeg.txt").write_text("")
+    result = _run(data, "index", "add", str(articles_dir))
+    assert result.exit_code == 1
+    assert "leeg.txt: file is empty" in result.stderr
+    assert "added: loekasjenko-interview-2023-08" in result.stdout
+
+
+def test_remove_and_empty_index_messages(data: Path, articles_dir: Path) -> None:
+    _run(data, "index", "sync", str(articles_dir))
+    assert _run(data, "index", "remove", "loekasjenko-interview-2023-08").exit_code == 0
+    missing = _run(data, "index", "remove", "loekasjenko-interview-2023-08")
+    assert missing.exit_code == 1 and "no article 'loekasjenko-interview-2023-08'" in missing.stderr
+    empty = _run(data, "ask", "Waarom?")
+    assert empty.exit_code == 1 and "citebot index sync" in empty.stderr
+
+
+def test_chat_answers_until_end_of_input(data: Path, articles_dir: Path) -> None:
+    _run(data, "index", "sync", str(articles_dir))
+    result = _run(data, "chat", input="Zou Wit-Rusland kernwapens gebruiken?\nEn wanneer zou hij ze inzetten?\n")
+    assert result.exit_code == 0
+    assert "“alle middelen” zou inzetten" in result.stdout
+
+
+@pytest.mark.slow
+def test_sentence_transformers_model_and_rebuild(data: Path, articles_dir: Path) -> None:
+    """The packaged all-MiniLM-L6-v2 works as embedder; switching models needs (and gets) a rebuild."""
+    assert _run(data, "index", "sync", str(articles_dir)).exit_code == 0
+    mismatch = _run(data, "--embedding-model", "minilm", "ask", "Waar stationeerde Moskou kernwapens?")
+    assert mismatch.exit_code == 1
+    assert "built with embedding model 'use-multilingual'" in mismatch.stderr
+    assert "citebot index rebuild" in mismatch.stderr
+    rebuilt = _run(data, "--embedding-model", "minilm", "index", "rebuild", "--json")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert json.loads(rebuilt.stdout)["added"] == ["loekasjenko-interview-2023-08"]
+    answer = json.loads(
+        _run(data, "--embedding-model", "minilm", "ask", "--json", "Waar stationeerde Moskou kernwapens?").stdout
+    )
+    assert "Wit-Russisch grondgebied" in answer["citations"][0]["text"]
+
+
+def test_minilm_passages_fit_its_sequence_length(tmp_path: Path) -> None:
+    from index.articles import load_article
+    from index.embeddings import make_embedder
+    from index.passages import split_passages
+    from tests.conftest import SAMPLE
+
+    embedder = make_embedder("minilm")
+    assert embedder.max_tokens == 254
+    long_article = tmp_path / "lang.txt"
+    long_article.write_text(" ".join([load_article(SAMPLE).text.replace("\n\n", " ")] * 2), encoding="utf-8")
+    passages = split_passages(load_article(long_article), embedder.count_tokens, embedder.max_tokens)
+    assert len(passages) > 2
+    assert all(embedder.count_tokens(p.text) <= 254 for p in passages)

@@ -1,0 +1,139 @@
+"""Incremental, exact re-indexing against a real Chroma store."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from index.store import PassageStore
+from index.sync import Indexer
+from tests.conftest import SAMPLE
+
+
+def _ids(store: PassageStore) -> list[str]:
+    return [p.id for p in store.passages()]
+
+
+def test_passage_ids_are_stable_and_sync_twice_embeds_nothing(
+    articles_dir: Path, make_indexer: Callable[[], Indexer]
+) -> None:
+    first = make_indexer().sync(articles_dir)
+    assert first.added == ["loekasjenko-interview-2023-08"] and first.passages_embedded > 0
+    indexer = make_indexer()
+    ids = _ids(indexer.store)
+    second = indexer.sync(articles_dir)
+    assert second.unchanged == ["loekasjenko-interview-2023-08"]
+    assert second.passages_embedded == 0 and indexer.embeddings.embedded == 0
+    assert _ids(indexer.store) == ids
+    assert all(i.startswith("loekasjenko-interview-2023-08:") for i in ids)
+
+
+def test_passages_are_verbatim_with_sections(articles_dir: Path, make_indexer: Callable[[], Indexer]) -> None:
+    from index.articles import load_article
+
+    indexer = make_indexer()
+    indexer.sync(articles_dir)
+    text = load_article(SAMPLE).text
+    passages = indexer.store.passages()
+    for p in passages:
+        assert text[p.start : p.end] == p.text
+        assert p.title == "Loekasjenko interview" and p.date == "2023-08"
+    assert {p.section for p in passages} == {"", "Bondgenoot", "Kernwapens"}
+    assert not any(p.text in ("Bondgenoot", "Kernwapens") for p in passages)
+    nuclear = next(p for p in passages if "alle middelen" in p.text)
+    assert nuclear.section == "Kernwapens" and nuclear.paragraph == 6
+
+
+def test_changed_article_replaces_exactly_its_passages(
+    articles_dir: Path, make_indexer: Callable[[], Indexer], tmp_path: Path
+) -> None:
+    other = articles_dir / "brand.txt"
+    other.write_text("Een brand legde gisteren een loods in Gent in de as. Niemand raakte gewond.", encoding="utf-8")
+    indexer = make_indexer()
+    indexer.sync(articles_dir)
+    brand_ids = [p.id for p in indexer.store.passages() if p.article_id == "brand"]
+    sample = articles_dir / SAMPLE.name
+    sample.write_text(
+        sample.read_text(encoding="utf-8").replace("destijds op televisie", "destijds op de radio"), encoding="utf-8"
+    )
+    report = indexer.sync(articles_dir)
+    assert report.updated == ["loekasjenko-interview-2023-08"] and report.unchanged == ["brand"]
+    assert report.passages_embedded == 1  # only the edited paragraph went through the model
+    passages = indexer.store.passages()
+    assert [p.id for p in passages if p.article_id == "brand"] == brand_ids
+    texts = " ".join(p.text for p in passages)
+    assert "destijds op de radio" in texts and "destijds op televisie" not in texts
+    assert (
+        len(passages) == len(set(p.id for p in passages)) == sum(a.passages for a in indexer.store.articles().values())
+    )
+
+
+def test_deleted_article_disappears(articles_dir: Path, make_indexer: Callable[[], Indexer]) -> None:
+    indexer = make_indexer()
+    indexer.sync(articles_dir)
+    (articles_dir / SAMPLE.name).unlink()
+    report = indexer.sync(articles_dir)
+    assert report.removed == ["loekasjenko-interview-2023-08"]
+    assert indexer.store.passages() == [] and indexer.store.articles() == {}
+
+
+def test_broken_files_do_not_touch_the_index(articles_dir: Path, make_indexer: Callable[[], Indexer]) -> None:
+    indexer = make_indexer()
+    indexer.sync(articles_dir)
+    before = _ids(indexer.store)
+    (articles_dir / "leeg.txt").write_bytes(b"")
+    (articles_dir / "kapot.html").write_bytes(b"\x00\x01\x02binary")
+    (articles_dir / "goed.md").write_text(
+        "# Goed\n\nDit artikel is wel in orde en wordt geindexeerd.", encoding="utf-8"
+    )
+    report = indexer.sync(articles_dir)
+    assert sorted(f.path.rsplit("/", 1)[-1] for f in report.failed) == ["kapot.html", "leeg.txt"]
+    assert report.added == ["goed"] and not report.ok
+    assert set(before) <= set(_ids(indexer.store))
+
+
+def test_missing_path_and_empty_folder_fail_clearly(tmp_path: Path, make_indexer: Callable[[], Indexer]) -> None:
+    empty = tmp_path / "leeg"
+    empty.mkdir()
+    report = make_indexer().add([tmp_path / "nope.txt", empty])
+    assert [f.error for f in report.failed] == ["file not found", "no articles (.txt, .md, .markdown) in this folder"]
+
+
+def test_interrupted_update_keeps_the_old_version(
+    articles_dir: Path, make_indexer: Callable[[], Indexer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    indexer = make_indexer()
+    indexer.sync(articles_dir)
+    old_ids = _ids(indexer.store)
+    sample = articles_dir / SAMPLE.name
+    sample.write_text(
+        sample.read_text(encoding="utf-8").replace("destijds op televisie", "destijds op de radio"), encoding="utf-8"
+    )
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt  # the run dies after new passages were written, before the commit
+
+    monkeypatch.setattr(indexer.store, "touch", crash)
+    monkeypatch.setattr(indexer.store._catalog, "add_texts", crash)
+    with pytest.raises(KeyboardInterrupt):
+        indexer.sync(articles_dir)
+    monkeypatch.undo()
+    reader = make_indexer()
+    assert _ids(reader.store) == old_ids
+    assert "destijds op televisie" in " ".join(p.text for p in reader.store.passages())
+    report = reader.sync(articles_dir)  # the next run collects the leftovers and commits the new version
+    assert report.updated == ["loekasjenko-interview-2023-08"]
+    assert "destijds op de radio" in " ".join(p.text for p in reader.store.passages())
+    assert reader.store.collect_garbage() == 0
+
+
+def test_same_file_name_in_two_folders_is_refused(tmp_path: Path, make_indexer: Callable[[], Indexer]) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(SAMPLE, tmp_path / folder / SAMPLE.name)
+    report = make_indexer().add([tmp_path / "a", tmp_path / "b"])
+    assert report.added == ["loekasjenko-interview-2023-08"]
+    assert "already used by" in report.failed[0].error
