@@ -60,7 +60,7 @@ def test_title_option_wins(tmp_path: Path) -> None:
         ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
         ("latin1.txt", "Één café".encode("latin-1"), "not valid UTF-8"),
         ("report.pdf", b"%PDF-1.4", "unsupported file type '.pdf'"),
-        ("clutter.txt", "KIJK. Een video\n\nAanvaard cookies om dit te zien.".encode(), "no article text"),
+        ("clutter.txt", b"KIJK. Een video\n\nAanvaard cookies om dit te zien.", "no article text"),
     ],
 )
 def test_bad_files_get_a_clear_error(tmp_path: Path, name: str, content: bytes | None, message: str) -> None:
