@@ -43,7 +43,7 @@ class ExtractiveAnswerer:
     embedder: Embedder
     lexical: Callable[[], LexicalIndex]
     threshold: float = 0.40
-    cross_lingual_threshold: float = 0.30
+    cross_lingual_threshold: float = 0.38
     max_quotes: int = 2
     passages: int = 3
     overlap_weight: float = 0.7
