@@ -44,7 +44,10 @@ def main() -> None:
     print("per question (best sentence score; right = its passage holds the evidence):\n")
     print_table(
         ["question", "lang", "answerable", "best score", "right passage"],
-        [[q, lang, "yes" if e else "no", f"{s:.3f}", "yes" if r else ("-" if not e else "NO")] for q, e, lang, s, r in rows],
+        [
+            [q, lang, "yes" if e else "no", f"{s:.3f}", "yes" if r else ("-" if not e else "NO")]
+            for q, e, lang, s, r in rows
+        ],
     )
     print("\nthresholds (Dutch questions use the first, others the cross-lingual one):\n")
     table = []
@@ -57,9 +60,7 @@ def main() -> None:
             false_answers = sum(1 for _, e, _, s, _ in subset if not e and s >= threshold)
             n_ans = sum(1 for r in subset if r[1])
             n_un = len(subset) - n_ans
-            table.append(
-                [f"{threshold:.2f}", lang, f"{good}/{n_ans}", wrong, refused, f"{false_answers}/{n_un}"]
-            )
+            table.append([f"{threshold:.2f}", lang, f"{good}/{n_ans}", wrong, refused, f"{false_answers}/{n_un}"])
     print_table(["threshold", "lang", "right quote", "wrong quote", "refused", "unanswerable answered"], table)
 
 

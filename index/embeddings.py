@@ -71,7 +71,7 @@ class SentenceTransformerEmbedder(Embedder):
             ) from exc
         self.name = name or model
         # The model truncates silently past max_seq_length word pieces, [CLS] and [SEP] included.
-        self.max_tokens = int(self._model.max_seq_length) - 2
+        self.max_tokens = int(self._model.max_seq_length or 512) - 2
 
     def count_tokens(self, text: str) -> int:
         return len(self._model.tokenizer(text, add_special_tokens=False)["input_ids"])

@@ -1,0 +1,30 @@
+"""Prompt templates are plain files in prompts/, reviewed like code; this loads and checks them."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+
+REQUIRED_FIELDS = {
+    "answer": {"passages", "question", "language", "not_in_articles"},
+    "condense": {"history", "question"},
+}
+
+
+class PromptError(ValueError):
+    """A template is missing or does not have the fields its use needs."""
+
+
+def load_prompt(name: str, directory: Path = PROMPTS_DIR) -> str:
+    """The template `prompts/NAME.md`, checked for the placeholders its use fills in."""
+    path = directory / f"{name}.md"
+    if not path.exists():
+        raise PromptError(f"no prompt template {path}")
+    text = path.read_text(encoding="utf-8")
+    fields = {f for _, f, _, _ in string.Formatter().parse(text) if f}
+    missing = REQUIRED_FIELDS.get(name, set()) - fields
+    if missing:
+        raise PromptError(f"{path} lacks the placeholders {', '.join('{' + m + '}' for m in sorted(missing))}")
+    return text
