@@ -239,7 +239,7 @@ def chat(
 def main() -> None:
     """Entry point of the `citebot` console script."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("bm25s", "httpx", "chromadb"):
+    for noisy in ("httpx", "chromadb"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     app()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -17,6 +18,9 @@ class LexicalIndex:
     def __init__(self, passages: Sequence[Passage], language: str = "dutch") -> None:
         import bm25s
         import Stemmer
+
+        # bm25s sets its own logger to DEBUG at import; its "Building index" lines are noise for users.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
 
         self._bm25s = bm25s
         self._stemmer = Stemmer.Stemmer(language)

@@ -252,11 +252,10 @@ class PassageStore:
         return self._search(self._sentences, vector, n, article_ids, key=lambda doc: doc.metadata["passage_id"])
 
     def _search(self, collection: Chroma, vector: list[float], n: int, article_ids: list[str] | None, key) -> list:
-        total = collection._collection.count()
-        if total == 0 or n <= 0:
+        if n <= 0:
             return []
         where = _article_filter(article_ids) if article_ids else None
-        hits = collection.similarity_search_by_vector_with_relevance_scores(vector, k=min(n, total), filter=where)
+        hits = collection.similarity_search_by_vector_with_relevance_scores(vector, k=n, filter=where)
         return [(key(doc), 1.0 - float(distance)) for doc, distance in hits]
 
 
