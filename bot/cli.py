@@ -125,7 +125,9 @@ def index_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 @index_app.command("remove")
 def index_remove(
-    ctx: typer.Context, article_id: Annotated[str, typer.Argument(help="Id shown by `citebot index list`.")]
+    ctx: typer.Context,
+    article_id: Annotated[str, typer.Argument(help="Id shown by `citebot index list`.")],
+    as_json: JsonOption = False,
 ) -> None:
     """Remove one article and all its passages."""
     from bot.chain import open_store
@@ -136,7 +138,7 @@ def index_remove(
         raise _fail(str(exc)) from None
     if not removed:
         raise _fail(f"no article '{article_id}' in the index (see `citebot index list`)")
-    typer.echo(f"removed: {article_id}")
+    _report(SyncReport(removed=[article_id]), as_json)
 
 
 @index_app.command("rebuild")

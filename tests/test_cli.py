@@ -71,7 +71,8 @@ def test_bad_files_fail_with_non_zero_exit_and_keep_the_rest(data: Path, article
 
 def test_remove_and_empty_index_messages(data: Path, articles_dir: Path) -> None:
     _run(data, "index", "sync", str(articles_dir))
-    assert _run(data, "index", "remove", "loekasjenko-interview-2023-08").exit_code == 0
+    removed = _run(data, "index", "remove", "loekasjenko-interview-2023-08", "--json")
+    assert removed.exit_code == 0 and json.loads(removed.stdout)["removed"] == ["loekasjenko-interview-2023-08"]
     missing = _run(data, "index", "remove", "loekasjenko-interview-2023-08")
     assert missing.exit_code == 1 and "no article 'loekasjenko-interview-2023-08'" in missing.stderr
     empty = _run(data, "ask", "Waarom?")
