@@ -1,0 +1,60 @@
+"""The same index and chain against a Chroma server (client/server mode) instead of the embedded store."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.chain import build_chain, open_store
+from bot.settings import Settings
+from index.embeddings import Embedder
+from index.sync import Indexer
+
+
+@pytest.fixture
+def chroma_url(tmp_path: Path) -> Iterator[str]:
+    """A real `chroma run` server on a free loopback port, stopped after the test."""
+    chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [chroma, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("chroma server did not start")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_index_and_answer_through_a_chroma_server(
+    chroma_url: str, tmp_path: Path, articles_dir: Path, embedder: Embedder
+) -> None:
+    settings = Settings(data_dir=tmp_path / "unused", chroma_url=chroma_url)
+    store = open_store(settings, embedder)
+    assert store.embeddings is not None
+    report = Indexer(store, store.embeddings).sync(articles_dir)
+    assert report.added == ["loekasjenko-interview-2023-08"]
+    answer = build_chain(settings, embedder=embedder, store=store).invoke("Waar stationeerde Moskou kernwapens?")
+    assert answer.answered and "Wit-Russisch grondgebied" in answer.citations[0].quote
+    assert not (tmp_path / "unused").exists()  # nothing was written to the embedded store
