@@ -130,17 +130,11 @@ class PassageStore:
     def articles(self) -> dict[str, ArticleRecord]:
         """Every indexed article, by id."""
         rows = self._catalog.get(include=["metadatas"])
-        names = {f.name for f in fields(ArticleRecord)}
-        return {
-            i: ArticleRecord(**{k: v for k, v in (meta or {}).items() if k in names})
-            for i, meta in zip(rows["ids"], rows["metadatas"], strict=True)
-        }
+        return {i: _record(meta) for i, meta in zip(rows["ids"], rows["metadatas"], strict=True)}
 
     def article(self, article_id: str) -> ArticleRecord | None:
         rows = self._catalog.get(ids=[article_id], include=["metadatas"])
-        if not rows["ids"]:
-            return None
-        return ArticleRecord(**rows["metadatas"][0])
+        return _record(rows["metadatas"][0]) if rows["ids"] else None
 
     def touch(self, record: ArticleRecord) -> None:
         """Update catalog fields that do not change passages (a file moved, bytes changed, text did not)."""
@@ -257,6 +251,11 @@ class PassageStore:
         where = _article_filter(article_ids) if article_ids else None
         hits = collection.similarity_search_by_vector_with_relevance_scores(vector, k=n, filter=where)
         return [(key(doc), 1.0 - float(distance)) for doc, distance in hits]
+
+
+def _record(meta: dict | None) -> ArticleRecord:
+    names = {f.name for f in fields(ArticleRecord)}
+    return ArticleRecord(**{k: v for k, v in (meta or {}).items() if k in names})
 
 
 def _article_filter(article_ids: list[str]) -> dict[str, Any]:
