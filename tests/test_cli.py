@@ -103,6 +103,7 @@ def test_sentence_transformers_model_and_rebuild(data: Path, articles_dir: Path)
     assert "Wit-Russisch grondgebied" in answer["citations"][0]["text"]
 
 
+@pytest.mark.slow
 def test_minilm_passages_fit_its_sequence_length(tmp_path: Path) -> None:
     from index.articles import load_article
     from index.embeddings import make_embedder
