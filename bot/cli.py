@@ -152,14 +152,7 @@ def index_rebuild(ctx: typer.Context, as_json: JsonOption = False) -> None:
         records = list(old.articles().values())
         old.reset()
         indexer = _indexer(settings, progress=not as_json)
-        report = SyncReport()
-        if not records:
-            report = indexer.sync(settings.articles_dir)
-        for record in records:
-            single = indexer.add([Path(record.path)], title=record.title_override or None)
-            report.added += single.added
-            report.failed += single.failed
-            report.passages_embedded += single.passages_embedded
+        report = indexer.reindex(records) if records else indexer.sync(settings.articles_dir)
     except IndexingError as exc:
         raise _fail(str(exc)) from None
     _report(report, as_json)

@@ -74,7 +74,20 @@ class Indexer:
         report = SyncReport()
         self.store.collect_garbage()
         files = collect_files(paths, report)
-        self._index_files(files, title, report)
+        self._index_files([(f, title) for f in files], report)
+        return report
+
+    def reindex(self, records: Iterable[ArticleRecord]) -> SyncReport:
+        """Index the files of catalog records again (after a model change), keeping their titles."""
+        report = SyncReport()
+        self.store.collect_garbage()
+        jobs: list[tuple[Path, str | None]] = []
+        for record in records:
+            if Path(record.path).is_file():
+                jobs.append((Path(record.path), record.title_override or None))
+            else:
+                report.failed.append(Failure(record.path, "file not found"))
+        self._index_files(jobs, report)
         return report
 
     def sync(self, directory: Path) -> SyncReport:
@@ -85,7 +98,7 @@ class Indexer:
             report.failed.append(Failure(str(directory), "folder not found"))
             return report
         files = collect_files([directory], report, empty_ok=True)
-        self._index_files(files, None, report)
+        self._index_files([(f, None) for f in files], report)
         root = directory.resolve()
         present = {f.resolve() for f in files}
         for record in self.store.articles().values():
@@ -95,11 +108,12 @@ class Indexer:
                 report.removed.append(record.id)
         return report
 
-    def _index_files(self, files: list[Path], title: str | None, report: SyncReport) -> None:
+    def _index_files(self, jobs: list[tuple[Path, str | None]], report: SyncReport) -> None:
+        """Index each (file, title) pair; a failing file is reported and leaves the index as it was."""
         from tqdm import tqdm
 
-        bar = tqdm(files, desc="indexing", unit="article", disable=not self.progress or len(files) < 2)
-        for path in bar:
+        bar = tqdm(jobs, desc="indexing", unit="article", disable=not self.progress or len(jobs) < 2)
+        for path, title in bar:
             try:
                 outcome, article_id = self._index_one(path, title, report)
             except ArticleError as exc:

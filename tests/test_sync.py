@@ -137,3 +137,20 @@ def test_same_file_name_in_two_folders_is_refused(tmp_path: Path, make_indexer: 
     report = make_indexer().add([tmp_path / "a", tmp_path / "b"])
     assert report.added == ["loekasjenko-interview-2023-08"]
     assert "already used by" in report.failed[0].error
+
+
+def test_reindex_keeps_titles_and_reports_missing_files(
+    articles_dir: Path, make_indexer: Callable[[], Indexer], tmp_path: Path
+) -> None:
+    extra = tmp_path / "weg.txt"
+    extra.write_text("Dit artikel verdwijnt straks van de schijf.", encoding="utf-8")
+    indexer = make_indexer()
+    indexer.add([articles_dir / SAMPLE.name], title="Interview met Loekasjenko")
+    indexer.add([extra])
+    records = list(indexer.store.articles().values())
+    extra.unlink()
+    indexer.store.reset()
+    report = make_indexer().reindex(records)
+    assert report.added == ["loekasjenko-interview-2023-08"]
+    assert report.failed[0].path == str(extra) and report.failed[0].error == "file not found"
+    assert make_indexer().store.article("loekasjenko-interview-2023-08").title == "Interview met Loekasjenko"
