@@ -2,6 +2,7 @@
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+LLM_STAMP := $(VENV)/.installed-llm-stamp
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 
 .PHONY: install run test lint check bench clean
@@ -13,15 +14,19 @@ $(STAMP): pyproject.toml
 	$(PIP) -e '.[dev]'
 	touch $(STAMP)
 
+# The tests also run real local generation: llama-cpp-python builds from source (about 5 minutes, once).
+$(LLM_STAMP): $(STAMP)
+	$(PIP) -e '.[dev,openai,llamacpp]'
+	touch $(LLM_STAMP)
+
 install: $(STAMP)
 
-## Index data/articles (only what changed) and open the terminal chat.
+## Index data/articles (only what changed), then the Telegram bot (TELEGRAM_BOT_TOKEN set) or the terminal chat.
 run: install
-	$(VENV)/bin/citebot index sync
-	$(VENV)/bin/citebot chat
+	$(VENV)/bin/citebot run
 
 ## The whole test suite, exactly what CI runs.
-test: install
+test: $(LLM_STAMP)
 	$(PY) -m pytest
 
 lint: install

@@ -2,42 +2,25 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
+from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableLambda
 
+from bot.answer.checks import AnswerChecker
 from bot.answer.extractive import ExtractiveAnswerer
-from bot.answer.types import Answer, Turn
+from bot.answer.llm import LlmAnswerer
+from bot.answer.types import Answer, Answerer, Turn
+from bot.condense import LlmCondenser, condense
 from bot.language import detect_language
+from bot.prompts import load_prompt
 from bot.settings import Settings
 from index.embeddings import Embedder, ReusingEmbeddings, make_embedder
 from index.retrieve import Hit, HybridRetriever, HybridSearch, RetrievalConfig, document_to_hit
 from index.store import PassageStore, make_client
-
-# Words that make a question lean on the previous turn ("En wanneer zou hij ze inzetten?").
-_ANAPHORA = frozenset(
-    "hij zij ze hem haar hun hen daar daarvan daarover erover he she they him her them his their".split()
-)
-_CONTINUATIONS = ("en ", "maar ", "and ", "but ", "what about", "en wat", "wat nog", "waarom", "why", "ook ")
-
-
-class Answerer(Protocol):
-    def answer(self, question: str, query: str, hits: list[Hit], language: str) -> Answer: ...
-
-
-def condense(question: str, history: Sequence[Turn]) -> str:
-    """The search query for a question: a follow-up is joined with the previous question (no LLM needed)."""
-    if not history:
-        return question
-    words = re.findall(r"\w+", question.lower())
-    follow_up = (
-        len(words) <= 4 or any(w in _ANAPHORA for w in words) or question.lower().lstrip().startswith(_CONTINUATIONS)
-    )
-    return f"{history[-1].question} {question}" if follow_up else question
 
 
 @dataclass
@@ -47,10 +30,19 @@ class Chain:
     runnable: Runnable
     search: HybridSearch
     settings: Settings
+    answerer: Answerer
 
-    def invoke(self, question: str, history: Sequence[Turn] = (), article_ids: list[str] | None = None) -> Answer:
+    def invoke(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        article_ids: list[str] | None = None,
+        on_partial: Callable[[str], None] | None = None,
+    ) -> Answer:
+        """Answer one question; `on_partial` receives the text of a generated answer while it streams."""
         turns = list(history)[-self.settings.history_turns :] if self.settings.history_turns else []
-        return self.runnable.invoke({"question": question, "history": turns, "article_ids": article_ids})
+        state = {"question": question, "history": turns, "article_ids": article_ids, "on_partial": on_partial}
+        return self.runnable.invoke(state)
 
     def refresh(self) -> None:
         """Pick up index changes (after `index sync`)."""
@@ -75,28 +67,42 @@ def build_chain(
     embedder: Embedder | None = None,
     store: PassageStore | None = None,
     answerer: Answerer | None = None,
+    llm: BaseChatModel | None = None,
 ) -> Chain:
-    """Assemble question answering; tests pass small real parts."""
+    """Assemble question answering; tests pass small real parts (or a fake chat model as `llm`)."""
     embedder = embedder or make_embedder(settings.embedding_model)
     store = store or open_store(settings, embedder)
     config = RetrievalConfig(k=settings.top_k, lexical_weight=settings.lexical_weight)
     search = HybridSearch(store, embedder, config)
     embedder.embed_query("warm-up")  # load the model now, not inside the first question's timing
     retriever = HybridRetriever(search=search)
-    answerer = answerer or ExtractiveAnswerer(
+    extractive = ExtractiveAnswerer(
         embedder,
         lambda: search.lexical,
         threshold=settings.answer_threshold,
         cross_lingual_threshold=settings.cross_lingual_threshold,
         max_quotes=settings.max_quotes,
     )
+    rewrite: Callable[[str, Sequence[Turn]], str] = condense
+    if answerer is None and settings.answerer == "llm":
+        if llm is None:
+            from bot.llm import make_llm
+
+            llm = make_llm(settings)
+        checker = AnswerChecker(embedder, lambda: search.lexical)
+        answerer = LlmAnswerer(
+            llm, extractive, checker, load_prompt(settings.answer_prompt), timeout=settings.llm_timeout
+        )
+        rewrite = LlmCondenser(llm, load_prompt("condense"))
+    answerer = answerer or extractive
 
     def retrieve(state: dict) -> list[Hit]:
         documents = retriever.with_scope(state.get("article_ids")).invoke(state["query"])
         return [document_to_hit(d) for d in documents]
 
     def answer(state: dict) -> Answer:
-        return answerer.answer(state["question"], state["query"], state["hits"], detect_language(state["question"]))
+        language = detect_language(state["question"])
+        return answerer.answer(state["question"], state["query"], state["hits"], language, state.get("on_partial"))
 
     def finish(state: dict) -> Answer:
         result: Answer = state["answer"]
@@ -104,12 +110,12 @@ def build_chain(
         return result
 
     runnable = (
-        _step("condense", "query", lambda s: condense(s["question"], s["history"]))
+        _step("condense", "query", lambda s: rewrite(s["question"], s["history"]))
         | _step("retrieve", "hits", retrieve)
         | _step("answer", "answer", answer)
         | RunnableLambda(finish, name="finish")
     )
-    return Chain(runnable, search, settings)
+    return Chain(runnable, search, settings, answerer)
 
 
 def open_store(settings: Settings, embedder: Embedder | None) -> PassageStore:

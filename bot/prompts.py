@@ -28,3 +28,12 @@ def load_prompt(name: str, directory: Path = PROMPTS_DIR) -> str:
     if missing:
         raise PromptError(f"{path} lacks the placeholders {', '.join('{' + m + '}' for m in sorted(missing))}")
     return text
+
+
+SEPARATOR = "\n---\n"
+
+
+def split_prompt(template: str) -> tuple[str, str]:
+    """(system, user): the part above a line '---' holds the rules, the part below the material."""
+    system, sep, user = template.partition(SEPARATOR)
+    return (system.strip(), user.strip()) if sep else ("", template.strip())

@@ -24,7 +24,8 @@ def source_line(citation: Citation, language: str) -> str:
 
 def render_text(answer: Answer, width: int = 100) -> str:
     """The answer, wrapped, then one block per source with its quote."""
-    lines = [textwrap.fill(answer.text, width)]
+    lines = [textwrap.fill(f"({answer.note})", width), ""] if answer.note else []
+    lines.append(textwrap.fill(answer.text, width))
     if answer.citations:
         lines += ["", LABELS.get(answer.language, LABELS["nl"])["sources"] + ":"]
         for c in answer.citations:

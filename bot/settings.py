@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from index.embeddings import DEFAULT_EMBEDDING_MODEL
+
+
+def _env(name: str) -> AliasChoices:
+    """A setting read from the plain variable NAME (or CITEBOT_NAME), as the issues name them."""
+    return AliasChoices(name, f"CITEBOT_{name}")
 
 
 class Settings(BaseSettings):
     """citebot's configuration; every field is also an environment variable (see .env.example)."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_prefix="CITEBOT_", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", env_prefix="CITEBOT_", extra="ignore", populate_by_name=True)
 
+    # Index and retrieval (CITEBOT_*).
     data_dir: Path = Field(Path("data"), description="Where the index (data/chroma) lives.")
     articles_dir: Path = Field(Path("data/articles"), description="Folder that `index sync` mirrors.")
     embedding_model: str = Field(DEFAULT_EMBEDDING_MODEL, description="use-multilingual, minilm or an ST model.")
@@ -27,3 +34,38 @@ class Settings(BaseSettings):
     )
     max_quotes: int = Field(2, ge=1, le=5, description="Sentences an extractive answer may quote.")
     history_turns: int = Field(3, ge=0, le=20, description="Earlier turns used for follow-up questions.")
+    answer_prompt: str = Field("answer", description="Template prompts/NAME.md for LLM answers.")
+
+    # Answering with a language model (plain names: ANSWERER, LLM_*).
+    answerer: Literal["extractive", "llm"] = Field("extractive", validation_alias=_env("ANSWERER"))
+    llm_provider: str | None = Field(None, validation_alias=_env("LLM_PROVIDER"))
+    llm_model: str | None = Field(None, validation_alias=_env("LLM_MODEL"))
+    llm_base_url: str | None = Field(None, validation_alias=_env("LLM_BASE_URL"))
+    llm_api_key: SecretStr | None = Field(None, validation_alias=_env("LLM_API_KEY"))
+    llm_temperature: float = Field(0.0, ge=0.0, le=2.0, validation_alias=_env("LLM_TEMPERATURE"))
+    llm_timeout: float = Field(60.0, gt=0, validation_alias=_env("LLM_TIMEOUT"))
+    llm_max_tokens: int = Field(400, ge=16, validation_alias=_env("LLM_MAX_TOKENS"))
+
+    # Telegram (plain names: TELEGRAM_*, ADMIN_USER_IDS, ...).
+    telegram_bot_token: SecretStr | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))
+    telegram_api_base_url: str | None = Field(None, validation_alias=_env("TELEGRAM_API_BASE_URL"))
+    telegram_webhook_url: str | None = Field(None, validation_alias=_env("TELEGRAM_WEBHOOK_URL"))
+    telegram_webhook_port: int = Field(8443, validation_alias=_env("TELEGRAM_WEBHOOK_PORT"))
+    admin_user_ids: Annotated[frozenset[int], NoDecode] = Field(frozenset(), validation_alias=_env("ADMIN_USER_IDS"))
+    allowed_chat_ids: Annotated[frozenset[int], NoDecode] = Field(
+        frozenset(), validation_alias=_env("ALLOWED_CHAT_IDS")
+    )
+    rate_limit_per_minute: int = Field(10, ge=1, validation_alias=_env("RATE_LIMIT_PER_MINUTE"))
+    max_question_chars: int = Field(500, ge=10, validation_alias=_env("MAX_QUESTION_CHARS"))
+
+    @field_validator("admin_user_ids", "allowed_chat_ids", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        """'123, 456' -> {123, 456}; ids are Telegram's numeric user / chat ids."""
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            try:
+                return frozenset(int(p) for p in parts)
+            except ValueError:
+                raise ValueError(f"expected comma-separated numeric Telegram ids, got {value!r}") from None
+        return value

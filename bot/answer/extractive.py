@@ -81,7 +81,9 @@ class ExtractiveAnswerer:
             weights[term] = weight if term in own else weight / 4
         return weights
 
-    def answer(self, question: str, query: str, hits: list[Hit], language: str) -> Answer:
+    def answer(
+        self, question: str, query: str, hits: list[Hit], language: str, on_partial: Callable[[str], None] | None = None
+    ) -> Answer:
         """Quote the best sentence (and a close runner-up), or say the articles do not say."""
         scored = self.score(question, query, hits, language)
         threshold = self.threshold if language == self.corpus_language else self.cross_lingual_threshold

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from index.retrieve import Hit
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,8 @@ class Answer:
     query: str = ""
     answerer: str = "extractive"
     timings_ms: dict[str, float] = field(default_factory=dict)
+    checks: dict | None = None
+    note: str = ""
 
     def to_dict(self) -> dict:
         return {
@@ -50,6 +57,8 @@ class Answer:
             "language": self.language,
             "query": self.query,
             "answerer": self.answerer,
+            "checks": self.checks,
+            "note": self.note,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
         }
 
@@ -58,3 +67,22 @@ NOT_IN_ARTICLES = {
     "nl": "Dat staat niet in de artikelen die ik ken.",
     "en": "The articles I know do not say.",
 }
+
+# Shown above an extractive answer that replaced a generated one.
+FALLBACK_NOTE = {
+    "nl": "Het taalmodel gaf geen antwoord dat ik kon controleren; dit zijn citaten uit de artikelen.",
+    "en": "The language model gave no answer I could check; these are quotes from the articles.",
+}
+
+
+class Answerer(Protocol):
+    """Turns retrieved passages into an Answer; `on_partial` receives streamed text, when there is any."""
+
+    def answer(
+        self,
+        question: str,
+        query: str,
+        hits: list[Hit],
+        language: str,
+        on_partial: Callable[[str], None] | None = None,
+    ) -> Answer: ...

@@ -1,0 +1,186 @@
+"""Check a generated answer against the passages it cites before anyone sees it.
+
+Invented citation numbers are removed; every sentence must be supported by a passage it cites (or, with no
+marker of its own, by one the answer cites elsewhere): enough of its content words occur in the passage, or
+its meaning is close to one of the passage's sentences. The verdict says whether the answer may be shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from bot.answer.types import NOT_IN_ARTICLES
+from index.embeddings import Embedder
+from index.lexical import LexicalIndex
+from index.retrieve import Hit
+from index.sentences import sentence_spans
+
+_MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_WORD = re.compile(r"\w+")
+# Phrases with which a model says the passages do not answer the question.
+_REFUSALS = tuple(t.lower().rstrip(".") for t in NOT_IN_ARTICLES.values()) + (
+    "staat niet in de",
+    "niet in de passages",
+    "niet vermeld",
+    "do not contain",
+    "does not contain",
+    "don't contain",
+    "not mentioned",
+    "do not say",
+    "does not say",
+)
+
+
+@dataclass(frozen=True)
+class SupportConfig:
+    """A sentence is supported when either signal reaches its bar (tuned on tests/test_checks.py cases)."""
+
+    lexical: float = 0.6
+    semantic: float = 0.62
+    # An English answer about Dutch passages shares no words and scores lower cosines (USE multilingual).
+    cross_lingual_semantic: float = 0.44
+    corpus_language: str = "nl"
+    min_words: int = 3
+
+
+@dataclass
+class CheckReport:
+    """What the checks found; `verdict` is 'ok', 'refusal' or 'fallback'."""
+
+    verdict: str = "ok"
+    reason: str = ""
+    cited: list[int] = field(default_factory=list)
+    removed_citations: list[int] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+    uncited: list[str] = field(default_factory=list)
+    support: list[float] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self) | {"support": [round(s, 3) for s in self.support]}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of the answer: its text without markers and the passage numbers it cites."""
+
+    text: str
+    cites: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CheckedAnswer:
+    """The answer text renumbered to its valid citations, the passages they point to, and the report."""
+
+    text: str
+    hits: list[Hit]
+    sentences: list[Sentence]
+    report: CheckReport
+
+
+def parse_sentences(text: str) -> list[Sentence]:
+    """Sentences with their [n] markers; a marker after the full stop belongs to the sentence before it."""
+    pieces = [text[s:e] for s, e in sentence_spans(text)]
+    sentences: list[Sentence] = []
+    for piece in pieces:
+        leading = re.match(r"(\s*\[\d+(?:\s*[,;]\s*\d+)*\])+", piece)
+        if leading and sentences:
+            moved = _numbers(leading.group(0))
+            sentences[-1] = Sentence(sentences[-1].text, sentences[-1].cites + moved)
+            piece = piece[leading.end() :]
+        bare = _MARKER.sub("", piece).strip()
+        if bare:
+            sentences.append(Sentence(bare, _numbers(piece)))
+    return sentences
+
+
+def _numbers(text: str) -> tuple[int, ...]:
+    return tuple(int(n) for m in _MARKER.finditer(text) for n in re.split(r"\s*[,;]\s*", m.group(1)))
+
+
+def is_refusal(text: str) -> bool:
+    lowered = text.lower()
+    return any(phrase in lowered for phrase in _REFUSALS)
+
+
+class AnswerChecker:
+    """Runs the checks; the lexical index supplies stemmed content words and their IDF weights."""
+
+    def __init__(
+        self, embedder: Embedder, lexical: Callable[[], LexicalIndex], config: SupportConfig | None = None
+    ) -> None:
+        self.embedder = embedder
+        self.lexical = lexical
+        self.config = config or SupportConfig()
+
+    def check(self, text: str, hits: Sequence[Hit], language: str = "nl") -> CheckedAnswer:
+        """Validate `text` (citing hits as [1]..[n]) and renumber its citations 1..m in order of use."""
+        report = CheckReport()
+        sentences = parse_sentences(text.strip())
+        if not sentences:
+            report.verdict, report.reason = "fallback", "empty answer"
+            return CheckedAnswer("", [], [], report)
+        valid = set(range(1, len(hits) + 1))
+        report.removed_citations = sorted({n for s in sentences for n in s.cites if n not in valid})
+        sentences = [Sentence(s.text, tuple(dict.fromkeys(n for n in s.cites if n in valid))) for s in sentences]
+        order = list(dict.fromkeys(n for s in sentences for n in s.cites))
+        report.cited = order
+        claims = [s for s in sentences if not is_refusal(s.text)]
+        if not order:
+            if len(claims) < len(sentences):
+                report.verdict = "refusal"
+            else:
+                report.verdict, report.reason = "fallback", "no valid citation"
+            return CheckedAnswer("", [], [], report)
+        for sentence in claims:
+            if len(_WORD.findall(sentence.text)) < self.config.min_words:
+                report.support.append(1.0)
+                continue
+            sources = sentence.cites or tuple(order)
+            if not sentence.cites:
+                report.uncited.append(sentence.text)
+            score = max(self._support(sentence.text, hits[n - 1], language) for n in sources)
+            report.support.append(score)
+            if score < 1.0:
+                report.unsupported.append(sentence.text)
+        if report.unsupported:
+            report.verdict, report.reason = "fallback", f"{len(report.unsupported)} unsupported sentence(s)"
+        renumber = {old: new for new, old in enumerate(order, start=1)}
+        renumbered = [Sentence(s.text, tuple(renumber[n] for n in s.cites)) for s in sentences]
+        final = " ".join(s.text + "".join(f" [{n}]" for n in s.cites) for s in renumbered)
+        return CheckedAnswer(final, [hits[n - 1] for n in order], renumbered, report)
+
+    def _support(self, sentence: str, hit: Hit, language: str) -> float:
+        """>= 1.0 when supported: the larger of the two signals, each divided by its bar."""
+        config = self.config
+        index = self.lexical()
+        # IDF-weighted: the article's subject ("Loekasjenko") is in every passage and proves little.
+        weights = {t: index.idf(t) for t in index.query_terms(sentence)}
+        shared = weights.keys() & set(index.query_terms(hit.passage.text))
+        lexical = sum(weights[t] for t in shared) / sum(weights.values()) if weights else 0.0
+        semantic = max(self.similarities(sentence, hit.passage.text), default=0.0)
+        if language != config.corpus_language:
+            return semantic / config.cross_lingual_semantic
+        return max(lexical / config.lexical, semantic / config.semantic)
+
+    def similarities(self, sentence: str, passage: str) -> list[float]:
+        """Cosine of `sentence` with each sentence of `passage`."""
+        parts = [passage[s:e] for s, e in sentence_spans(passage)]
+        if not parts:
+            return []
+        vectors = np.asarray(self.embedder.embed_documents([sentence, *parts]), dtype=np.float32)
+        return [float(v) for v in vectors[1:] @ vectors[0]]
+
+    def best_quote(self, sentences: Sequence[str], passage: str) -> str:
+        """The passage sentence closest to the answer sentences that cite it: the verbatim quote."""
+        spans = sentence_spans(passage)
+        if not spans:
+            return passage
+        scores = np.zeros(len(spans))
+        for sentence in sentences:
+            scores = np.maximum(scores, self.similarities(sentence, passage))
+        s, e = spans[int(np.argmax(scores))]
+        return passage[s:e]

@@ -1,0 +1,170 @@
+"""Generative answers: a chat model writes from numbered passages; the checks decide whether it may be shown.
+
+Whatever goes wrong (timeout, dead server, empty or malformed output, invented or unsupported citations) the
+user gets the extractive answer instead, with a short note, and the JSON says why.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+
+from bot.answer.checks import AnswerChecker, CheckReport
+from bot.answer.types import FALLBACK_NOTE, NOT_IN_ARTICLES, Answer, Answerer, Citation
+from bot.prompts import split_prompt
+from index.retrieve import Hit
+
+log = logging.getLogger(__name__)
+
+LANGUAGE_NAMES = {"nl": "Dutch (Nederlands)", "en": "English"}
+Partial = Callable[[str], None]
+
+
+class LlmTimeout(Exception):
+    """The model did not finish within LLM_TIMEOUT."""
+
+
+def format_passages(hits: list[Hit]) -> str:
+    """Numbered passages, fenced so that the model reads them as quoted material."""
+    blocks = []
+    for n, hit in enumerate(hits, start=1):
+        p = hit.passage
+        where = f"{p.title}" + (f", {p.date}" if p.date else "") + (f", {p.section}" if p.section else "")
+        text = p.text.replace("<<<", "‹‹‹").replace(">>>", "›››")
+        blocks.append(f"[{n}] ({where})\n<<<\n{text}\n>>>")
+    return "\n\n".join(blocks)
+
+
+def reason_for(exc: BaseException) -> str:
+    """A short, user-safe name for what went wrong with the model."""
+    name = type(exc).__name__
+    text = f"{name} {exc}".lower()
+    if isinstance(exc, LlmTimeout | TimeoutError) or "timeout" in text or "timed out" in text:
+        return "timeout"
+    if "ratelimit" in name.lower() or "429" in text or "rate limit" in text:
+        return "rate limit"
+    if isinstance(exc, ConnectionError) or "connect" in text:
+        return "connection failed"
+    return f"model error ({name})"
+
+
+@dataclass
+class LlmAnswerer:
+    """Asks `llm` to answer from the top passages, checks the result, falls back to `fallback`."""
+
+    llm: BaseChatModel
+    fallback: Answerer  # the extractive answerer
+    checker: AnswerChecker
+    template: str
+    timeout: float = 60.0
+    passages: int = 5
+    _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(4, "llm"), repr=False)
+
+    def messages(self, question: str, hits: list[Hit], language: str) -> list[BaseMessage]:
+        """System rules and the user turn (passages + question), from the prompt template."""
+        values = {
+            "passages": format_passages(hits),
+            "question": question,
+            "language": LANGUAGE_NAMES.get(language, language),
+            "not_in_articles": NOT_IN_ARTICLES.get(language, NOT_IN_ARTICLES["nl"]),
+        }
+        system, user = split_prompt(self.template)
+        return [SystemMessage(system.format(**values)), HumanMessage(user.format(**values))]
+
+    def generate(self, messages: list[BaseMessage], on_partial: Partial | None = None) -> str:
+        """The model's text, streamed to `on_partial`; raises LlmTimeout after `timeout` seconds."""
+        stop = threading.Event()
+
+        def run() -> str:
+            parts: list[str] = []
+            for chunk in self.llm.stream(messages):
+                if stop.is_set():
+                    break
+                parts.append(chunk.text if isinstance(chunk.text, str) else str(chunk.content))
+                if on_partial is not None:
+                    on_partial("".join(parts))
+            return "".join(parts)
+
+        future = self._pool.submit(run)
+        try:
+            return future.result(timeout=self.timeout)
+        except FutureTimeout:
+            stop.set()
+            raise LlmTimeout(f"no answer within {self.timeout:g} s") from None
+
+    def answer(
+        self, question: str, query: str, hits: list[Hit], language: str, on_partial: Partial | None = None
+    ) -> Answer:
+        """A checked generated answer, or the extractive one with a note saying why."""
+        top = hits[: self.passages]
+        if not top:
+            return Answer(
+                question,
+                NOT_IN_ARTICLES[language],
+                answered=False,
+                language=language,
+                query=query,
+                answerer="llm",
+                checks=CheckReport(verdict="refusal").to_dict(),
+            )
+        try:
+            raw = self.generate(self.messages(question, top, language), on_partial)
+        except Exception as exc:  # noqa: BLE001 - any model failure means: answer without it
+            reason = reason_for(exc)
+            log.warning("LLM failed (%s); using the extractive answer", reason)
+            return self._fallback(question, query, hits, language, CheckReport("fallback", reason))
+        checked = self.checker.check(raw, top, language)
+        report = checked.report
+        if report.verdict == "refusal":
+            return Answer(
+                question,
+                NOT_IN_ARTICLES[language],
+                answered=False,
+                language=language,
+                query=query,
+                answerer="llm",
+                checks=report.to_dict(),
+            )
+        if report.verdict != "ok":
+            return self._fallback(question, query, hits, language, report)
+        citations = []
+        for n, hit in enumerate(checked.hits, start=1):
+            citing = [s.text for s in checked.sentences if n in s.cites]
+            p = hit.passage
+            citations.append(
+                Citation(
+                    n,
+                    p.article_id,
+                    p.title,
+                    p.date,
+                    p.id,
+                    p.paragraph,
+                    p.section,
+                    p.text,
+                    self.checker.best_quote(citing, p.text),
+                )
+            )
+        return Answer(
+            question,
+            checked.text,
+            answered=True,
+            citations=citations,
+            language=language,
+            query=query,
+            answerer="llm",
+            checks=report.to_dict(),
+        )
+
+    def _fallback(self, question: str, query: str, hits: list[Hit], language: str, report: CheckReport) -> Answer:
+        answer = self.fallback.answer(question, query, hits, language)
+        answer.answerer = "extractive-fallback"
+        answer.checks = report.to_dict()
+        answer.note = FALLBACK_NOTE.get(language, FALLBACK_NOTE["nl"])
+        return answer

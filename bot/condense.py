@@ -1,0 +1,56 @@
+"""Turn a follow-up question into a stand-alone search query, with or without a language model."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage
+
+from bot.answer.types import Turn
+
+log = logging.getLogger(__name__)
+
+# Words that make a question lean on the previous turn ("En wanneer zou hij ze inzetten?").
+_ANAPHORA = frozenset(
+    "hij zij ze hem haar hun hen daar daarvan daarover erover he she they him her them his their".split()
+)
+_CONTINUATIONS = ("en ", "maar ", "and ", "but ", "what about", "en wat", "wat nog", "waarom", "why", "ook ")
+
+
+def condense(question: str, history: Sequence[Turn]) -> str:
+    """The search query for a question: a follow-up is joined with the previous question (no LLM needed)."""
+    if not history:
+        return question
+    words = re.findall(r"\w+", question.lower())
+    follow_up = (
+        len(words) <= 4 or any(w in _ANAPHORA for w in words) or question.lower().lstrip().startswith(_CONTINUATIONS)
+    )
+    return f"{history[-1].question} {question}" if follow_up else question
+
+
+@dataclass
+class LlmCondenser:
+    """Asks the model to rewrite a follow-up (prompts/condense.md); the heuristic when it fails."""
+
+    llm: BaseChatModel
+    template: str
+
+    def __call__(self, question: str, history: Sequence[Turn]) -> str:
+        if not history:
+            return question
+        lines = [f"Q: {t.question}\nA: {t.answer}" for t in history]
+        prompt = self.template.format(history="\n".join(lines), question=question)
+        try:
+            text = self.llm.invoke([HumanMessage(prompt)]).text.strip()
+        except Exception as exc:  # noqa: BLE001 - a failed rewrite must not cost the answer
+            log.warning("LLM condense failed (%s); using the heuristic", type(exc).__name__)
+            return condense(question, history)
+        first = text.splitlines()[0].strip().strip('"') if text else ""
+        # A rewrite that is empty or rambles is worse than the heuristic.
+        if not first or len(first) > 3 * len(question) + 200:
+            return condense(question, history)
+        return first
