@@ -21,6 +21,9 @@ index_app = typer.Typer(help="Add, sync, list and remove indexed articles.", no_
 app.add_typer(index_app, name="index")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for scripts.")]
+AnswererOption = Annotated[
+    str | None, typer.Option(help="extractive or llm (overrides ANSWERER for this call).", case_sensitive=False)
+]
 
 
 @app.callback()
@@ -168,12 +171,17 @@ def _load_history(path: Path | None) -> list[Turn]:
         raise _fail(f"{path}: not a JSON list of {{'question', 'answer'}} turns ({exc})") from None
 
 
-def _chain(settings: Settings):
+def _chain(settings: Settings, answerer: str | None = None):
     from bot.chain import build_chain
+    from bot.llm import LlmConfigError
 
+    if answerer:
+        if answerer.lower() not in ("extractive", "llm"):
+            raise _fail(f"--answerer takes extractive or llm, not {answerer!r}")
+        settings = settings.model_copy(update={"answerer": answerer.lower()})
     try:
         chain = build_chain(settings)
-    except IndexingError as exc:
+    except (IndexingError, LlmConfigError) as exc:
         raise _fail(str(exc)) from None
     if not chain.search.passages:
         raise _fail(f"the index is empty; run `citebot index sync` to index {settings.articles_dir}")
@@ -187,10 +195,11 @@ def ask(
     as_json: JsonOption = False,
     history: Annotated[Path | None, typer.Option(help="JSON list of earlier turns for a follow-up.")] = None,
     article: Annotated[list[str] | None, typer.Option(help="Only search this article id (repeatable).")] = None,
+    answerer: AnswererOption = None,
 ) -> None:
     """Answer a question from the indexed articles, with citations."""
     turns = _load_history(history)
-    chain = _chain(ctx.obj)
+    chain = _chain(ctx.obj, answerer)
     questions = (line.strip() for line in sys.stdin) if question == "-" else iter([question])
     for q in questions:
         if not q:
@@ -207,9 +216,10 @@ def ask(
 def chat(
     ctx: typer.Context,
     article: Annotated[list[str] | None, typer.Option(help="Only search this article id (repeatable).")] = None,
+    answerer: AnswererOption = None,
 ) -> None:
     """Talk to citebot in the terminal; follow-up questions use the conversation so far."""
-    chain = _chain(ctx.obj)
+    chain = _chain(ctx.obj, answerer)
     turns: list[Turn] = []
     typer.echo("citebot: stel een vraag over de artikelen (/reset wist de context, /quit stopt).")
     while True:
@@ -229,6 +239,45 @@ def chat(
         answer = chain.invoke(question, turns, article_ids=article or None)
         typer.echo("\n" + render_text(answer))
         turns.append(Turn(question, answer.text))
+
+
+@app.command()
+def telegram(
+    ctx: typer.Context,
+    answerer: AnswererOption = None,
+) -> None:
+    """Run the Telegram bot (long polling; a webhook when TELEGRAM_WEBHOOK_URL is set)."""
+    from bot.telegram.app import run
+
+    settings: Settings = ctx.obj
+    if settings.telegram_bot_token is None:
+        raise _fail("TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and put its token in .env")
+    chain = _chain(settings, answerer)
+    store = chain.search.store
+    assert store.embeddings is not None
+    from index.sync import Indexer
+
+    typer.echo("citebot: Telegram bot running; Ctrl-C stops it.")
+    run(chain.settings, chain, Indexer(store, store.embeddings))
+
+
+@app.command("run")
+def run_default(ctx: typer.Context) -> None:
+    """What `make run` does: sync the articles folder, then the Telegram bot if TELEGRAM_BOT_TOKEN is set,
+    otherwise the terminal chat."""
+    settings: Settings = ctx.obj
+    try:
+        report = _indexer(settings, progress=True).sync(settings.articles_dir)
+    except IndexingError as exc:
+        raise _fail(str(exc)) from None
+    for failure in report.failed:
+        typer.echo(f"failed: {failure.path}: {failure.error}", err=True)
+    typer.echo(report.summary())
+    if settings.telegram_bot_token is not None:
+        ctx.invoke(telegram, ctx, answerer=None)
+        return
+    typer.echo("(Set TELEGRAM_BOT_TOKEN in .env to run the Telegram bot instead; see README, 'Telegram'.)")
+    ctx.invoke(chat, ctx, article=None, answerer=None)
 
 
 def main() -> None:

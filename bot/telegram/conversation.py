@@ -1,0 +1,272 @@
+"""Handlers for people asking questions: questions, follow-ups, sources, articles, help."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import asdict
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction, ChatType, MessageEntityType, ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.answer.types import Answer, Citation, Turn
+from bot.telegram.html import answer_html, citation_html, passage_html, split_html
+from bot.telegram.retry import with_retry
+from bot.telegram.services import MAX_KEPT_ANSWERS, services
+from bot.telegram.texts import language_of, text
+
+log = logging.getLogger(__name__)
+EDIT_INTERVAL_S = 1.5  # streamed answers: at most one edit per chat this often (Telegram flood limits)
+
+
+def ui_language(update: Update) -> str:
+    user = update.effective_user
+    return language_of(user.language_code if user else None)
+
+
+async def reply(message: Message, html: str, markup: InlineKeyboardMarkup | None = None) -> Message:
+    """Send HTML, split to Telegram's size limit; the buttons go under the last part."""
+    parts = split_html(html)
+    sent = message
+    for i, part in enumerate(parts):
+        buttons = markup if i == len(parts) - 1 else None
+        sent = await with_retry(
+            lambda part=part, buttons=buttons: message.reply_text(
+                part, parse_mode=ParseMode.HTML, reply_markup=buttons, disable_web_page_preview=True
+            )
+        )
+    return sent
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start and /help: what the bot knows and how to ask."""
+    svc = services(context)
+    language = ui_language(update)
+    example = "Hoe hoorde Loekasjenko over de invasie?" if language == "nl" else "What did the article say about X?"
+    body = text(
+        language,
+        "help",
+        articles=len(svc.chain.search.store.articles()),
+        example=example,
+        turns=svc.settings.history_turns,
+        username=context.bot.username,
+    )
+    user = update.effective_user
+    if user and user.id in svc.settings.admin_user_ids:
+        body += text(language, "admin_help")
+    await reply(update.effective_message, body)
+
+
+async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reset: forget this chat's conversation (and article scope)."""
+    context.chat_data.pop("history", None)
+    context.chat_data.pop("scope", None)
+    await reply(update.effective_message, text(ui_language(update), "reset"))
+
+
+def addressed_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The question in a text message, or None when a group message is not meant for the bot."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return None
+    if message.chat.type == ChatType.PRIVATE:
+        return message.text
+    username = f"@{context.bot.username}".lower()
+    mentions = message.parse_entities([MessageEntityType.MENTION])
+    if any(value.lower() == username for value in mentions.values()):
+        question = message.text
+        for value in mentions.values():
+            question = question.replace(value, " ")
+        return " ".join(question.split())
+    replied = message.reply_to_message
+    if replied and replied.from_user and replied.from_user.id == context.bot.id:
+        return message.text
+    return None
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A text message: a question (in groups only when the bot is addressed)."""
+    question = addressed_question(update, context)
+    if question is not None:
+        await answer_question(update, context, question)
+
+
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ask <question>, for groups."""
+    question = " ".join(context.args or [])
+    if not question:
+        await reply(update.effective_message, text(ui_language(update), "ask_usage"))
+        return
+    await answer_question(update, context, question)
+
+
+async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    """Limits, then the chain off the event loop (streaming edits when the answerer streams), then the reply."""
+    svc = services(context)
+    message = update.effective_message
+    language = ui_language(update)
+    question = question.strip()
+    if not question:
+        await reply(message, text(language, "empty_question"))
+        return
+    if len(question) > svc.settings.max_question_chars:
+        await reply(message, text(language, "too_long", length=len(question), limit=svc.settings.max_question_chars))
+        return
+    user_id = update.effective_user.id if update.effective_user else 0
+    if not svc.limiter.allow(user_id):
+        await reply(message, text(language, "slow_down", limit=svc.settings.rate_limit_per_minute))
+        return
+    await with_retry(lambda: context.bot.send_chat_action(message.chat_id, ChatAction.TYPING))
+    history = [Turn(q, a) for q, a in context.chat_data.get("history", [])]
+    scope = context.chat_data.get("scope")
+    stream = Streamer(message, asyncio.get_running_loop())
+    started = time.perf_counter()
+    answer: Answer = await asyncio.to_thread(
+        svc.chain.invoke, question, history, [scope] if scope else None, stream.partial
+    )
+    svc.stats.record((time.perf_counter() - started) * 1000, answer.answered)
+    await stream.finish(answer, remember_answer(context, answer))
+    turns = [*context.chat_data.get("history", []), (question, answer.text)]
+    context.chat_data["history"] = turns[-max(svc.settings.history_turns, 1) :]
+
+
+def remember_answer(context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> InlineKeyboardMarkup | None:
+    """Keep the answer's citations (for source buttons and /sources) and make its buttons."""
+    if not answer.citations:
+        return None
+    number = context.chat_data.get("answers_seen", 0) + 1
+    context.chat_data["answers_seen"] = number
+    kept: dict[int, dict] = context.chat_data.setdefault("answers", {})
+    kept[number] = {"language": answer.language, "citations": [asdict(c) for c in answer.citations]}
+    for old in sorted(kept)[:-MAX_KEPT_ANSWERS]:
+        del kept[old]
+    return source_buttons(number, answer.citations)
+
+
+def source_buttons(number: int, citations: list[Citation]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(f"📄 [{c.n}]", callback_data=f"src:{number}:{c.n}") for c in citations]]
+    )
+
+
+class Streamer:
+    """Shows a streamed answer by editing one message, throttled; ends with the checked, cited answer."""
+
+    def __init__(self, message: Message, loop: asyncio.AbstractEventLoop) -> None:
+        self.message = message
+        self.loop = loop
+        self.latest = ""
+        self.shown = ""
+        self.sent: Message | None = None
+        self.task: asyncio.Task | None = None
+
+    def partial(self, text_so_far: str) -> None:
+        """Called from the chain's thread with the text generated so far."""
+        self.latest = text_so_far
+        if self.task is None:
+            self.loop.call_soon_threadsafe(self._start)
+
+    def _start(self) -> None:
+        if self.task is None:
+            self.task = self.loop.create_task(self._edit_loop())
+
+    async def _edit_loop(self) -> None:
+        while True:
+            if self.latest and self.latest != self.shown:
+                draft = escape(self.latest[:4000] + " …")
+                if self.sent is None:
+                    self.sent = await with_retry(lambda d=draft: self.message.reply_text(d))
+                else:
+                    await with_retry(lambda d=draft: self.sent.edit_text(d))
+                self.shown = self.latest
+            await asyncio.sleep(EDIT_INTERVAL_S)
+
+    async def finish(self, answer: Answer, markup: InlineKeyboardMarkup | None) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            try:
+                await self.task
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001 - a failed draft edit is replaced below
+                pass
+        html = answer_html(answer)
+        if self.sent is None:
+            await reply(self.message, html, markup)
+            return
+        first, *rest = split_html(html)
+        try:
+            await with_retry(
+                lambda: self.sent.edit_text(  # type: ignore[union-attr]
+                    first, parse_mode=ParseMode.HTML, reply_markup=None if rest else markup
+                )
+            )
+        except BadRequest as exc:  # "message is not modified" and the like: send it fresh
+            log.info("could not edit the streamed draft (%s); sending the answer", exc)
+            await reply(self.message, html, markup)
+            return
+        if rest:
+            await reply(self.message, "\n\n".join(rest), markup)
+
+
+async def on_source_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A source button: show the full passage behind [n]."""
+    query = update.callback_query
+    _, number, n = (query.data or "src:0:0").split(":")
+    kept = context.chat_data.get("answers", {}).get(int(number))
+    citation = next((c for c in kept["citations"] if c["n"] == int(n)), None) if kept else None
+    if citation is None:
+        await with_retry(lambda: query.answer(text(ui_language(update), "gone"), show_alert=True))
+        return
+    await with_retry(lambda: query.answer())
+    await reply(query.message, passage_html(Citation(**citation), kept["language"]))  # type: ignore[arg-type]
+
+
+async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/sources: the last answer's sources, with their buttons."""
+    kept = context.chat_data.get("answers", {})
+    if not kept:
+        await reply(update.effective_message, text(ui_language(update), "no_sources"))
+        return
+    number = max(kept)
+    citations = [Citation(**c) for c in kept[number]["citations"]]
+    html = "\n".join(citation_html(c, kept[number]["language"]) for c in citations)
+    await reply(update.effective_message, html, source_buttons(number, citations))
+
+
+async def articles(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/articles: the indexed articles, with buttons to scope the chat to one or to all."""
+    language = ui_language(update)
+    records = sorted(services(context).chain.search.store.articles().values(), key=lambda r: (r.date, r.id))
+    if not records:
+        await reply(update.effective_message, text(language, "no_articles"))
+        return
+    lines = [text(language, "articles", count=len(records))]
+    lines += [f"• {escape(r.title)} ({r.date or '—'}) <code>{escape(r.id)}</code>" for r in records]
+    rows = [[InlineKeyboardButton(r.title[:60], callback_data=f"scope:{r.id}"[:64])] for r in records[:20]]
+    rows.append([InlineKeyboardButton(text(language, "all_articles"), callback_data="scope:")])
+    await reply(update.effective_message, "\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+async def on_scope_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button under /articles: search one article (or all) from now on in this chat."""
+    query = update.callback_query
+    article_id = (query.data or "scope:").split(":", 1)[1]
+    language = ui_language(update)
+    record = services(context).chain.search.store.article(article_id) if article_id else None
+    await with_retry(lambda: query.answer())
+    if record is None:
+        context.chat_data.pop("scope", None)
+        await reply(query.message, text(language, "unscoped"))
+    else:
+        context.chat_data["scope"] = record.id
+        await reply(query.message, text(language, "scoped", title=escape(record.title)))
+
+
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, photos, voice...: a friendly pointer to text questions."""
+    message = update.effective_message
+    if message is not None and message.chat.type == ChatType.PRIVATE:
+        await reply(message, text(ui_language(update), "not_text"))

@@ -1,0 +1,155 @@
+"""Operator commands: /add (an article as a document), /reindex, /remove, /stats. Admins only."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import shutil
+import tempfile
+from collections.abc import Callable, Coroutine
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.telegram.conversation import reply, ui_language
+from bot.telegram.services import Services, services
+from bot.telegram.texts import text
+from index.articles import SUPPORTED_SUFFIXES, load_article
+from index.errors import ArticleError, IndexingError
+from index.sync import SyncReport
+
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+
+def admins_only(handler: Handler) -> Handler:
+    """Non-admins get a polite refusal and nothing runs."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        if user is None or user.id not in services(context).settings.admin_user_ids:
+            await reply(update.effective_message, text(ui_language(update), "admins_only"))
+            return
+        await handler(update, context)
+
+    return guarded
+
+
+def report_html(report: SyncReport) -> str:
+    """What changed, one line per article, then the totals."""
+    lines = []
+    for label in ("added", "updated", "removed"):
+        lines += [f"{label}: <code>{escape(a)}</code>" for a in getattr(report, label)]
+    lines += [f"failed: {escape(Path(f.path).name)}: {escape(f.error)}" for f in report.failed]
+    lines.append(escape(report.summary()))
+    return "\n".join(lines)
+
+
+async def _indexing(svc: Services, work: Callable[[], SyncReport]) -> SyncReport:
+    """Run index changes one at a time, off the event loop, then let the chain see them."""
+    async with svc.index_lock:
+        report = await asyncio.to_thread(work)
+        if report.changed:
+            await asyncio.to_thread(svc.chain.refresh)
+        return report
+
+
+@admins_only
+async def add_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A document captioned /add: check it parses, keep it in the articles folder, index it."""
+    svc = services(context)
+    message = update.effective_message
+    document = message.document if message.document else (message.reply_to_message or message).document
+    if document is None:
+        await reply(message, "Send the article as a document (.txt, .md or .html) with the caption /add.")
+        return
+    name = Path(document.file_name or "article.txt").name
+    if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+        await reply(message, f"<b>{escape(name)}</b> was not added: only {', '.join(SUPPORTED_SUFFIXES)} files.")
+        return
+    if document.file_size and document.file_size > MAX_DOCUMENT_BYTES:
+        await reply(message, f"<b>{escape(name)}</b> was not added: larger than {MAX_DOCUMENT_BYTES // 2**20} MB.")
+        return
+    telegram_file = await context.bot.get_file(document.file_id)
+    data = bytes(await telegram_file.download_as_bytearray())
+    with tempfile.TemporaryDirectory() as folder:
+        candidate = Path(folder) / name
+        candidate.write_bytes(data)
+        try:
+            await asyncio.to_thread(load_article, candidate)
+        except IndexingError as exc:  # the reason only: no server paths in chat
+            reason = exc.reason if isinstance(exc, ArticleError) else str(exc)
+            await reply(message, f"<b>{escape(name)}</b> was not added: {escape(reason)}")
+            return
+        report = await _indexing(svc, lambda: _keep_and_index(svc, candidate))
+    await reply(message, report_html(report))
+
+
+def _keep_and_index(svc: Services, candidate: Path) -> SyncReport:
+    """Copy into the articles folder and index; on failure the folder is as it was."""
+    folder = svc.settings.articles_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / candidate.name
+    backup = target.read_bytes() if target.exists() else None
+    shutil.copyfile(candidate, target)
+    report = svc.indexer.add([target])
+    if not report.ok:
+        if backup is None:
+            target.unlink()
+        else:
+            target.write_bytes(backup)
+    return report
+
+
+@admins_only
+async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reindex: sync the articles folder (new, changed, deleted files)."""
+    svc = services(context)
+    report = await _indexing(svc, lambda: svc.indexer.sync(svc.settings.articles_dir))
+    await reply(update.effective_message, report_html(report))
+
+
+@admins_only
+async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/remove <article id>: drop it from the index; its file moves to the folder's .removed/ (kept, ignored)."""
+    svc = services(context)
+    if not context.args:
+        await reply(update.effective_message, text(ui_language(update), "remove_usage"))
+        return
+    article_id = context.args[0]
+    record = svc.chain.search.store.article(article_id)
+    if record is None:
+        await reply(update.effective_message, f"No article <code>{escape(article_id)}</code>; see /articles.")
+        return
+
+    def work() -> SyncReport:
+        svc.chain.search.store.remove_article(article_id)
+        path = Path(record.path)
+        folder = svc.settings.articles_dir.resolve()
+        if path.is_file() and path.resolve().is_relative_to(folder):
+            (folder / ".removed").mkdir(exist_ok=True)
+            path.replace(folder / ".removed" / path.name)
+        return SyncReport(removed=[article_id])
+
+    report = await _indexing(svc, work)
+    await reply(update.effective_message, report_html(report))
+
+
+@admins_only
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats: articles, passages, questions answered, latency since start."""
+    svc = services(context)
+    records = await asyncio.to_thread(svc.chain.search.store.articles)
+    p50, p95 = svc.stats.percentiles()
+    asked = len(svc.stats.latencies_ms)
+    lines = [
+        f"articles: {len(records)}",
+        f"passages: {sum(r.passages for r in records.values())}",
+        f"questions answered: {asked - svc.stats.refused} (of {asked}; {svc.stats.refused} not in the articles)",
+        f"latency p50 / p95: {p50:.0f} / {p95:.0f} ms",
+    ]
+    await reply(update.effective_message, "\n".join(lines))
