@@ -20,6 +20,7 @@ class ScriptedChatModel(BaseChatModel):
 
     reply: Callable[[str], str] = lambda prompt: ""
     delay: float = 0.0
+    token_delay: float = 0.0
     error: Exception | None = None
     prompts: list[list[BaseMessage]] = []
 
@@ -45,6 +46,7 @@ class ScriptedChatModel(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         # A server streaming an empty completion still sends one (empty) chunk.
         for piece in re.findall(r"\S+\s*", self._text(messages)) or [""]:
+            time.sleep(self.token_delay)
             yield ChatGenerationChunk(message=AIMessageChunk(piece))
 
 

@@ -22,6 +22,7 @@ from index.embeddings import Embedder
 from index.sync import Indexer
 from tests.botapi import BotApi, message, user
 from tests.conftest import SAMPLE
+from tests.fakes import ScriptedChatModel, first_sentence
 
 TOKEN = "123456:SECRET-test-token-do-not-log"
 ADMIN, USER = 42, 7
@@ -335,3 +336,29 @@ def test_long_answers_are_split_into_valid_messages(setup: Setup, size: int) -> 
         well_formed(part)
     plain = lambda s: re.sub(r"<[^>]+>|\s", "", s)  # noqa: E731
     assert plain("".join(parts)) == plain(html)
+
+
+def test_a_streamed_llm_answer_is_edited_in_place_and_other_chats_are_not_blocked(setup: Setup) -> None:
+    """A slow generative answer (a fake hosted LLM, ~4 s) streams by edits; /help in another chat is not held up."""
+    settings = setup.settings.model_copy(update={"answerer": "llm", "llm_timeout": 30.0})
+    llm = ScriptedChatModel(reply=lambda p: f"{first_sentence(p, 1)} [1].", token_delay=0.3, prompts=[])
+    chain = build_chain(settings, embedder=setup.chain.search.embedder, store=setup.chain.search.store, llm=llm)
+
+    async def scenario(api: BotApi) -> None:
+        api.push(message(QUESTION))
+        await asyncio.sleep(0.5)
+        api.push(message("/help", chat_id=2, user_id=2))
+        await replies(api, 2)
+        assert not any("<b>Bronnen</b>" in m.get("text", "") for m in api.sent("editMessageText"))
+        for _ in range(300):
+            final = [m for m in api.sent("editMessageText") if "<b>Bronnen</b>" in m["text"]]
+            if final:
+                break
+            await asyncio.sleep(0.05)
+        drafts = [m["text"] for m in api.sent("editMessageText") if "<b>Bronnen</b>" not in m["text"]]
+        assert api.sent("sendMessage", 1)[0]["text"].endswith("…") and drafts, "no streamed drafts"
+        assert final[0]["parse_mode"] == "HTML" and "[1]" in final[0]["text"]
+        assert final[0]["reply_markup"]["inline_keyboard"][0][0]["callback_data"].startswith("src:")
+        well_formed(final[0]["text"])
+
+    run_bot(setup, scenario, chain=chain)
