@@ -28,6 +28,7 @@ run: install
 ## The whole test suite, exactly what CI runs.
 test: $(LLM_STAMP)
 	$(PY) -m pytest
+	$(VENV)/bin/citebot prompts test prompts/suites/sample.yaml
 
 lint: install
 	$(VENV)/bin/ruff check bot index bench tests

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,9 +92,14 @@ def build_chain(
             llm = make_llm(settings)
         checker = AnswerChecker(embedder, lambda: search.lexical)
         answerer = LlmAnswerer(
-            llm, extractive, checker, load_prompt(settings.answer_prompt), timeout=settings.llm_timeout
+            llm,
+            extractive,
+            checker,
+            load_prompt(settings.answer_prompt),
+            timeout=settings.llm_timeout,
+            serialize=(settings.llm_provider or "").lower() == "llamacpp",
         )
-        rewrite = LlmCondenser(llm, load_prompt("condense"))
+        rewrite = LlmCondenser(llm, load_prompt("condense"), answerer.lock if answerer.serialize else nullcontext())
     answerer = answerer or extractive
 
     def retrieve(state: dict) -> list[Hit]:
@@ -107,6 +113,7 @@ def build_chain(
     def finish(state: dict) -> Answer:
         result: Answer = state["answer"]
         result.timings_ms = state["timings_ms"] | {"total": sum(state["timings_ms"].values())}
+        result.retrieved = state["hits"]
         return result
 
     runnable = (

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from bot.answer.types import Turn
+from bot.evaluate.cli import app as prompts_app
 from bot.render import render_text
 from bot.settings import Settings
 from index.errors import IndexingError
@@ -19,6 +20,7 @@ from index.sync import Failure, SyncReport
 app = typer.Typer(help="Ask questions about news articles; answers quote and cite them.", no_args_is_help=True)
 index_app = typer.Typer(help="Add, sync, list and remove indexed articles.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
+app.add_typer(prompts_app, name="prompts")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for scripts.")]
 AnswererOption = Annotated[

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
@@ -38,6 +39,7 @@ class LlmCondenser:
 
     llm: BaseChatModel
     template: str
+    lock: AbstractContextManager = field(default_factory=nullcontext)  # shared with the answerer if needed
 
     def __call__(self, question: str, history: Sequence[Turn]) -> str:
         if not history:
@@ -45,7 +47,8 @@ class LlmCondenser:
         lines = [f"Q: {t.question}\nA: {t.answer}" for t in history]
         prompt = self.template.format(history="\n".join(lines), question=question)
         try:
-            text = self.llm.invoke([HumanMessage(prompt)]).text.strip()
+            with self.lock:
+                text = self.llm.invoke([HumanMessage(prompt)]).text.strip()
         except Exception as exc:  # noqa: BLE001 - a failed rewrite must not cost the answer
             log.warning("LLM condense failed (%s); using the heuristic", type(exc).__name__)
             return condense(question, history)

@@ -158,3 +158,16 @@ def test_cli_ask_with_the_llm_answerer_prints_the_checks(tmp_path, articles_dir,
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
     assert answer["answerer"] in ("llm", "extractive-fallback") and answer["checks"]["verdict"]
+
+
+def test_the_prompt_test_runner_works_with_the_llm_answerer(tmp_path) -> None:
+    from tests.test_prompt_suites import PASSING
+
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(PASSING, encoding="utf-8")
+    report = tmp_path / "r.json"
+    args = ["prompts", "test", str(suite), "--set", "answerer=llm", "--set", "llm_provider=llamacpp"]
+    result = CliRunner().invoke(app, [*args, "--set", "llm_model=smollm2", "--report", str(report)])
+    assert result.exit_code in (0, 1), result.output  # SmolLM2 may fail cases; the run itself must work
+    answers = [t["answer"] for c in json.loads(report.read_text())[0]["cases"] for t in c["turns"]]
+    assert len(answers) == 4 and {a["answerer"] for a in answers} <= {"llm", "extractive-fallback"}

@@ -65,6 +65,9 @@ class LlmAnswerer:
     template: str
     timeout: float = 60.0
     passages: int = 5
+    # In-process models (llama.cpp) are not thread-safe: one generation at a time.
+    serialize: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(4, "llm"), repr=False)
 
     def messages(self, question: str, hits: list[Hit], language: str) -> list[BaseMessage]:
@@ -83,6 +86,12 @@ class LlmAnswerer:
         stop = threading.Event()
 
         def run() -> str:
+            if self.serialize:
+                with self.lock:
+                    return stream()
+            return stream()
+
+        def stream() -> str:
             parts: list[str] = []
             for chunk in self.llm.stream(messages):
                 if stop.is_set():

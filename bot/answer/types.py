@@ -47,6 +47,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     checks: dict | None = None
     note: str = ""
+    retrieved: list[Hit] = field(default_factory=list, repr=False)  # what the answerer saw, best first
 
     def to_dict(self) -> dict:
         return {
@@ -59,6 +60,7 @@ class Answer:
             "answerer": self.answerer,
             "checks": self.checks,
             "note": self.note,
+            "retrieved": [h.passage.id for h in self.retrieved],
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
         }
 

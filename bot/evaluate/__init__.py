@@ -1,0 +1,1 @@
+"""Offline prompt testing: question suites run through the production chain, measured and compared."""
