@@ -259,8 +259,16 @@ def telegram(
     assert store.embeddings is not None
     from index.sync import Indexer
 
-    typer.echo("citebot: Telegram bot running; Ctrl-C stops it.")
-    run(chain.settings, chain, Indexer(store, store.embeddings))
+    from telegram.error import InvalidToken, TelegramError
+
+    typer.echo("citebot: starting the Telegram bot; Ctrl-C stops it.")
+    server = chain.settings.telegram_api_base_url or "https://api.telegram.org"
+    try:
+        run(chain.settings, chain, Indexer(store, store.embeddings))
+    except InvalidToken:
+        raise _fail(f"{server} rejected TELEGRAM_BOT_TOKEN; check it with @BotFather") from None
+    except TelegramError as exc:
+        raise _fail(f"cannot reach the Telegram Bot API at {server} ({exc})") from None
 
 
 @app.command("run")
