@@ -14,6 +14,7 @@ import pytest
 
 from bot.answer.types import NOT_IN_ARTICLES, Answer, Turn
 from bot.chain import Chain, build_chain
+from bot.settings import Settings
 from tests.conftest import SAMPLE
 from tests.fakes import ScriptedChatModel, first_sentence, passage
 
@@ -177,3 +178,28 @@ def test_an_english_answer_citing_the_wrong_passage_is_caught(llm_chain) -> None
     claim = "Like everyone else, Lukashenko heard the news of the invasion on television"
     answer = llm_chain(lambda p: f"{claim} [{_cite(p, 'Diana Panchenko')}].").invoke("Who interviewed Lukashenko?")
     assert answer.answerer == "extractive-fallback", answer.checks
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({}, "ANSWERER=llm needs LLM_PROVIDER set to one of: openai, ollama, anthropic, llamacpp"),
+        ({"llm_provider": "gpt"}, "got 'gpt'"),
+        ({"llm_provider": "anthropic", "llm_model": "claude"}, "pip install 'citebot[anthropic]'"),
+        ({"llm_provider": "ollama", "llm_model": "llama3.2"}, "pip install 'citebot[ollama]'"),
+        ({"llm_provider": "openai"}, "LLM_PROVIDER=openai needs LLM_MODEL"),
+        ({"llm_provider": "llamacpp", "llm_model": "/nowhere/model.gguf"}, "no such .gguf file"),
+    ],
+)
+def test_llm_settings_that_cannot_work_are_one_clear_error(settings: dict, message: str) -> None:
+    import importlib.util
+
+    from bot.llm import LlmConfigError, make_llm
+
+    provider = settings.get("llm_provider")
+    if provider in ("anthropic", "ollama") and importlib.util.find_spec(f"langchain_{provider}"):
+        pytest.skip(f"langchain_{provider} is installed here")
+    if provider == "llamacpp" and not importlib.util.find_spec("llama_cpp"):
+        pytest.skip("the llamacpp extra is not installed")
+    with pytest.raises(LlmConfigError, match=re.escape(message)):
+        make_llm(Settings(answerer="llm", **settings))

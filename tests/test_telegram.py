@@ -362,3 +362,41 @@ def test_a_streamed_llm_answer_is_edited_in_place_and_other_chats_are_not_blocke
         well_formed(final[0]["text"])
 
     run_bot(setup, scenario, chain=chain)
+
+
+def test_sources_scope_buttons_and_a_failing_question_reply_briefly(setup: Setup, monkeypatch) -> None:
+    def scope_press(data: str) -> dict:
+        chat = {"id": 1, "type": "private"}
+        return {
+            "callback_query": {
+                "id": "s",
+                "from": user(1),
+                "chat_instance": "c",
+                "data": data,
+                "message": {"message_id": 9, "date": 0, "chat": chat, "text": "x"},
+            }
+        }
+
+    async def scenario(api: BotApi) -> None:
+        api.push(message(QUESTION))
+        await replies(api, 1)
+        api.push(message("/sources"))
+        again = (await replies(api, 1, count=2))[1]
+        assert "Net zoals iedereen hoorde Loekasjenko" in again["text"] and again["reply_markup"]["inline_keyboard"]
+        api.push(scope_press("scope:loekasjenko-interview-2023-08"))
+        assert "Ik zoek nu alleen in: Loekasjenko interview" in (await replies(api, 1, count=3))[2]["text"]
+        api.push(scope_press("scope:"))
+        assert "alle artikelen" in (await replies(api, 1, count=4))[3]["text"]
+
+        def broken(*args: object, **kwargs: object) -> None:
+            raise RuntimeError("/srv/secret/path exploded")
+
+        monkeypatch.setattr(setup.chain, "invoke", broken)
+        api.push(message(QUESTION))
+        error = (await replies(api, 1, count=5))[4]["text"]
+        assert error == "Er ging iets mis bij het beantwoorden. Probeer het nog eens." and "/srv" not in error
+        monkeypatch.undo()
+        api.push(message(QUESTION))
+        assert "[1]" in (await replies(api, 1, count=6))[5]["text"]  # the bot is still running
+
+    run_bot(setup, scenario)
