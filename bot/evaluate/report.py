@@ -53,7 +53,7 @@ def table(result: SuiteResult) -> str:
         for i, t in enumerate(case.turns, start=1):
             name = case.id if len(case.turns) == 1 else f"{case.id}.{i}"
             rank, cited, check, ms = _turn_cells(t)
-            status = _status(t.passed, case.known_failure)
+            status = _status(t.passed, "" if t.passed else case.known_failure)
             lines.append(f"{name[:28]:<28} {status:<6} {rank:>4} {cited:>5} {check:>8} {ms:>6}  {t.question[:60]}")
             lines += [f"{'':<36}! {p}" for p in t.problems]
     passed = sum(c.passed for c in result.cases)
@@ -104,7 +104,7 @@ def markdown(results: list[SuiteResult]) -> str:
                 rank, cited, check, ms = _turn_cells(t)
                 name = c.id if len(c.turns) == 1 else f"{c.id}.{i}"
                 out.append(
-                    f"| {name} | {_status(t.passed, c.known_failure)} | {rank} | {cited} | {check} | {ms} | {t.question.replace('|', '/')} |"
+                    f"| {name} | {_status(t.passed, '' if t.passed else c.known_failure)} | {rank} | {cited} | {check} | {ms} | {t.question.replace('|', '/')} |"
                 )
         out += [f"\nThreshold failed: {f}" for f in r.failed_thresholds]
         out.append("")
