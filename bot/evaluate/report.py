@@ -8,19 +8,9 @@ from pathlib import Path
 
 from bot.evaluate.metrics import LOWER_IS_BETTER, TurnResult
 from bot.evaluate.runner import SuiteResult
+from bot.evaluate.suite import METRICS
 
-METRIC_ORDER = [
-    "hit@1",
-    "hit@k",
-    "mrr",
-    "citation_precision",
-    "answer_accuracy",
-    "refusal_accuracy",
-    "false_refusals",
-    "pass_rate",
-    "p50_ms",
-    "p95_ms",
-]
+METRIC_ORDER = [*METRICS, "p50_ms", "p95_ms"]
 
 
 def _fmt(name: str, value: float) -> str:
