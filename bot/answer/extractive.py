@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.answer.types import NOT_IN_ARTICLES, Answer, Citation
+from bot.answer.types import Answer, Citation
 from index.embeddings import Embedder
 from index.lexical import LexicalIndex
 from index.retrieve import Hit
@@ -88,7 +88,7 @@ class ExtractiveAnswerer:
         scored = self.score(question, query, hits, language)
         threshold = self.threshold if language == self.corpus_language else self.cross_lingual_threshold
         if not scored or scored[0].score < threshold:
-            return Answer(question, NOT_IN_ARTICLES[language], answered=False, language=language, query=query)
+            return Answer.not_in_articles(question, query, language)
         best = scored[0].score
         chosen = [s for s in scored if s.score >= max(threshold, 0.85 * best)][: self.max_quotes]
         # Quote in reading order: by passage rank first, then position in the passage.
@@ -100,17 +100,7 @@ class ExtractiveAnswerer:
             passage = sentence.hit.passage
             existing = next((c for c in citations if c.passage_id == passage.id), None)
             if existing is None:
-                existing = Citation(
-                    n=len(citations) + 1,
-                    article_id=passage.article_id,
-                    title=passage.title,
-                    date=passage.date,
-                    passage_id=passage.id,
-                    paragraph=passage.paragraph,
-                    section=passage.section,
-                    text=passage.text,
-                    quote=sentence.text,
-                )
+                existing = Citation.from_passage(len(citations) + 1, passage, sentence.text)
                 citations.append(existing)
             else:  # a second quote from the same passage: widen the quote to cover both
                 lo = min(passage.text.find(existing.quote), sentence.start)

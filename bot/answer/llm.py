@@ -114,14 +114,8 @@ class LlmAnswerer:
         """A checked generated answer, or the extractive one with a note saying why."""
         top = hits[: self.passages]
         if not top:
-            return Answer(
-                question,
-                NOT_IN_ARTICLES[language],
-                answered=False,
-                language=language,
-                query=query,
-                answerer="llm",
-                checks=CheckReport(verdict="refusal").to_dict(),
+            return Answer.not_in_articles(
+                question, query, language, answerer="llm", checks=CheckReport(verdict="refusal").to_dict()
             )
         try:
             raw = self.generate(self.messages(question, top, language), on_partial)
@@ -132,34 +126,14 @@ class LlmAnswerer:
         checked = self.checker.check(raw, top, language)
         report = checked.report
         if report.verdict == "refusal":
-            return Answer(
-                question,
-                NOT_IN_ARTICLES[language],
-                answered=False,
-                language=language,
-                query=query,
-                answerer="llm",
-                checks=report.to_dict(),
-            )
+            return Answer.not_in_articles(question, query, language, answerer="llm", checks=report.to_dict())
         if report.verdict != "ok":
             return self._fallback(question, query, hits, language, report)
         citations = []
         for n, hit in enumerate(checked.hits, start=1):
             citing = [s.text for s in checked.sentences if n in s.cites]
-            p = hit.passage
-            citations.append(
-                Citation(
-                    n,
-                    p.article_id,
-                    p.title,
-                    p.date,
-                    p.id,
-                    p.paragraph,
-                    p.section,
-                    p.text,
-                    self.checker.best_quote(citing, p.text),
-                )
-            )
+            quote = self.checker.best_quote(citing, hit.passage.text)
+            citations.append(Citation.from_passage(n, hit.passage, quote))
         return Answer(
             question,
             checked.text,

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from index.passages import Passage
     from index.retrieve import Hit
 
 
@@ -23,6 +24,12 @@ class Citation:
     section: str
     text: str
     quote: str
+
+    @classmethod
+    def from_passage(cls, n: int, passage: Passage, quote: str) -> Citation:
+        """Source [n] for `passage`, quoting `quote` (a verbatim substring of it)."""
+        p = passage
+        return cls(n, p.article_id, p.title, p.date, p.id, p.paragraph, p.section, p.text, quote)
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,14 @@ class Answer:
     checks: dict | None = None
     note: str = ""
     retrieved: list[Hit] = field(default_factory=list, repr=False)  # what the answerer saw, best first
+
+    @classmethod
+    def not_in_articles(
+        cls, question: str, query: str, language: str, answerer: str = "extractive", checks: dict | None = None
+    ) -> Answer:
+        """The answer when the articles do not say, in the question's language."""
+        text = NOT_IN_ARTICLES[language]
+        return cls(question, text, False, language=language, query=query, answerer=answerer, checks=checks)
 
     def to_dict(self) -> dict:
         return {
