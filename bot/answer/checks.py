@@ -7,6 +7,7 @@ its meaning is close to one of the passage's sentences. The verdict says whether
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -113,6 +114,9 @@ class AnswerChecker:
         self, embedder: Embedder, lexical: Callable[[], LexicalIndex], config: SupportConfig | None = None
     ) -> None:
         self.embedder = embedder
+        # A passage's sentences are compared with several answer sentences and then searched for the quote:
+        # embed them once per passage (the retrieved passages repeat from question to question, too).
+        self._sentence_vectors = functools.lru_cache(maxsize=64)(self._embed_sentences)
         self.lexical = lexical
         self.config = config or SupportConfig()
 
@@ -168,19 +172,25 @@ class AnswerChecker:
 
     def similarities(self, sentence: str, passage: str) -> list[float]:
         """Cosine of `sentence` with each sentence of `passage`."""
-        parts = [passage[s:e] for s, e in sentence_spans(passage)]
-        if not parts:
-            return []
-        vectors = np.asarray(self.embedder.embed_documents([sentence, *parts]), dtype=np.float32)
-        return [float(v) for v in vectors[1:] @ vectors[0]]
+        return [float(v) for v in self._cosines([sentence], passage)[0]]
 
     def best_quote(self, sentences: Sequence[str], passage: str) -> str:
         """The passage sentence closest to the answer sentences that cite it: the verbatim quote."""
         spans = sentence_spans(passage)
         if not spans:
             return passage
-        scores = np.zeros(len(spans))
-        for sentence in sentences:
-            scores = np.maximum(scores, self.similarities(sentence, passage))
+        scores = np.maximum(self._cosines(list(sentences), passage).max(axis=0), 0.0)
         s, e = spans[int(np.argmax(scores))]
         return passage[s:e]
+
+    def _cosines(self, sentences: list[str], passage: str) -> np.ndarray:
+        """(len(sentences), sentences of passage) cosine matrix; the passage side is cached."""
+        parts = self._sentence_vectors(passage)
+        if not sentences or not len(parts):
+            return np.zeros((max(len(sentences), 1), len(parts)), dtype=np.float32)
+        vectors = np.asarray(self.embedder.embed_documents(sentences), dtype=np.float32)
+        return vectors @ parts.T
+
+    def _embed_sentences(self, passage: str) -> np.ndarray:
+        parts = [passage[s:e] for s, e in sentence_spans(passage)]
+        return np.asarray(self.embedder.embed_documents(parts), dtype=np.float32) if parts else np.zeros((0, 0))
