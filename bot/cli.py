@@ -257,9 +257,9 @@ def telegram(
     chain = _chain(settings, answerer)
     store = chain.search.store
     assert store.embeddings is not None
-    from index.sync import Indexer
-
     from telegram.error import InvalidToken, TelegramError
+
+    from index.sync import Indexer
 
     typer.echo("citebot: starting the Telegram bot; Ctrl-C stops it.")
     server = chain.settings.telegram_api_base_url or "https://api.telegram.org"
