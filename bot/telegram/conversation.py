@@ -50,7 +50,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     body = text(
         language,
         "help",
-        articles=len(svc.chain.search.store.articles()),
+        articles=len(await asyncio.to_thread(svc.chain.search.store.articles)),
         example=example,
         turns=svc.settings.history_turns,
         username=context.bot.username,
@@ -239,7 +239,8 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def articles(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/articles: the indexed articles, with buttons to scope the chat to one or to all."""
     language = ui_language(update)
-    records = sorted(services(context).chain.search.store.articles().values(), key=lambda r: (r.date, r.id))
+    catalog = await asyncio.to_thread(services(context).chain.search.store.articles)
+    records = sorted(catalog.values(), key=lambda r: (r.date, r.id))
     if not records:
         await reply(update.effective_message, text(language, "no_articles"))
         return
@@ -255,7 +256,8 @@ async def on_scope_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     query = update.callback_query
     article_id = (query.data or "scope:").split(":", 1)[1]
     language = ui_language(update)
-    record = services(context).chain.search.store.article(article_id) if article_id else None
+    store = services(context).chain.search.store
+    record = await asyncio.to_thread(store.article, article_id) if article_id else None
     await with_retry(lambda: query.answer())
     if record is None:
         context.chat_data.pop("scope", None)

@@ -121,7 +121,7 @@ async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update.effective_message, text(ui_language(update), "remove_usage"))
         return
     article_id = context.args[0]
-    record = svc.chain.search.store.article(article_id)
+    record = await asyncio.to_thread(svc.chain.search.store.article, article_id)
     if record is None:
         await reply(update.effective_message, f"No article <code>{escape(article_id)}</code>; see /articles.")
         return
