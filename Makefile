@@ -39,7 +39,9 @@ check: lint test
 
 ## Benchmarks (read ../shared/bench when it is there); they print Markdown tables.
 bench: install
+	$(PIP) -e '.[dev,bench]'
 	$(PY) -m bench.retrieval
+	$(PY) -m bench.answers --plot bench/answers.png --before bench/answers_before.json
 	$(PY) -m bench.threshold
 	$(PY) -m bench.indexing
 

@@ -7,8 +7,18 @@ import textwrap
 from bot.answer.types import Answer, Citation
 
 LABELS = {
-    "nl": {"sources": "Bronnen", "paragraph": "alinea", "section": "sectie"},
-    "en": {"sources": "Sources", "paragraph": "paragraph", "section": "section"},
+    "nl": {
+        "sources": "Bronnen",
+        "paragraph": "alinea",
+        "section": "sectie",
+        "related": "Verwant, maar dit staat er niet in",
+    },
+    "en": {
+        "sources": "Sources",
+        "paragraph": "paragraph",
+        "section": "section",
+        "related": "Related, but it does not say this",
+    },
 }
 
 
@@ -26,9 +36,11 @@ def render_text(answer: Answer, width: int = 100) -> str:
     """The answer, wrapped, then one block per source with its quote."""
     lines = [textwrap.fill(f"({answer.note})", width), ""] if answer.note else []
     lines.append(textwrap.fill(answer.text, width))
-    if answer.citations:
-        lines += ["", LABELS.get(answer.language, LABELS["nl"])["sources"] + ":"]
-        for c in answer.citations:
-            lines.append(f"[{c.n}] {source_line(c, answer.language)}  <{c.article_id}>")
-            lines.append(textwrap.fill(f"“{c.quote}”", width, initial_indent="    ", subsequent_indent="    "))
+    labels = LABELS.get(answer.language, LABELS["nl"])
+    for label, citations in ((labels["sources"], answer.citations), (labels["related"], answer.related)):
+        if citations:
+            lines += ["", label + ":"]
+            for c in citations:
+                lines.append(f"[{c.n}] {source_line(c, answer.language)}  <{c.article_id}>")
+                lines.append(textwrap.fill(f"“{c.quote}”", width, initial_indent="    ", subsequent_indent="    "))
     return "\n".join(lines)

@@ -28,9 +28,11 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="http(s)://host:port of a Chroma server instead of data_dir.")
     top_k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
     lexical_weight: float = Field(0.5, ge=0.0, le=1.0, description="Weight of BM25 in hybrid retrieval.")
-    answer_threshold: float = Field(0.40, ge=0.0, le=1.0, description="Minimum sentence score to quote.")
-    cross_lingual_threshold: float = Field(
-        0.38, ge=0.0, le=1.0, description="The same for questions not in the articles' language (Dutch)."
+    answer_threshold: float | None = Field(
+        None, ge=0.0, le=1.0, description="Answer when P(the best sentence answers) reaches this; unset: the model's."
+    )
+    cross_lingual_threshold: float | None = Field(
+        None, ge=0.0, le=1.0, description="The same for questions not in the articles' language (Dutch)."
     )
     max_quotes: int = Field(2, ge=1, le=5, description="Sentences an extractive answer may quote.")
     history_turns: int = Field(3, ge=0, le=20, description="Earlier turns used for follow-up questions.")

@@ -29,7 +29,7 @@ cases:
     turns:
       - question: Zou Wit-Rusland kernwapens gebruiken?
         evidence: niet alleen kernwapens gebruiken
-      - question: En waarom zouden ze dat doen?
+      - question: En wanneer zou hij ze inzetten?
         evidence: als zijn land wordt aangevallen
   - id: recipe
     question: Wat is het recept voor appeltaart?

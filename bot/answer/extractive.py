@@ -1,110 +1,203 @@
-"""The default answerer: quote the sentences of the retrieved passages that best answer the question."""
+"""The default answerer: quote the sentence of the retrieved passages that answers the question, or refuse.
+
+Three steps, each explainable: (1) what kind of fact the question asks for (`questions.py`); (2) every
+sentence of the top passages is scored by a small learned model over meaning, shared rare words, a new
+span of the asked-for kind, its neighbours and its passage's retrieval strength (`features.py`,
+`model.py`); (3) a second model decides from all the evidence whether the best sentence answers the
+question at all. Both models are logistic regressions trained by `bench/train_answerer.py` and shipped
+as JSON; the answer is always a verbatim quote, with a short answer (a number, date or name) first
+where the question asks for one.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-import numpy as np
-
+from bot.answer.features import Candidate, Evidence, FeatureBuilder
+from bot.answer.model import AnswererModel, Logistic, load_model
+from bot.answer.questions import AnswerType, answer_type
+from bot.answer.spans import Span
 from bot.answer.types import Answer, Citation
 from index.embeddings import Embedder
 from index.lexical import LexicalIndex
 from index.retrieve import Hit
-from index.sentences import sentence_spans
+
+# Kinds whose answer is a short span shown before the quote.
+SHORT_KINDS = frozenset(
+    {AnswerType.NUMBER, AnswerType.DATE, AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANISATION}
+)
 
 
 @dataclass(frozen=True)
-class ScoredSentence:
-    hit: Hit
-    start: int
-    end: int
-    score: float
-    similarity: float
-    overlap: float
+class Decision:
+    """The answerer's verdict on one question: the best sentence, its probability, answer or not."""
+
+    evidence: Evidence
+    best: Candidate | None
+    probability: float
+    threshold: float
 
     @property
-    def text(self) -> str:
-        return self.hit.passage.text[self.start : self.end]
+    def answerable(self) -> bool:
+        return self.best is not None and self.probability >= self.threshold
 
 
 @dataclass
 class ExtractiveAnswerer:
-    """Scores each sentence of the top passages by meaning (embedding cosine) and shared words.
+    """Quotes the best sentence (and a close runner-up of the same passage), or says the articles do not say.
 
-    Shared words are weighted by IDF, so a rare word of the question ("bang", "journaliste") counts more
-    than the article's subject, and a name the articles never use ("Biden") pulls the score down. Their
-    weight shrinks with the share of the question's words the corpus knows, so a question in another
-    language is judged on meaning. A sentence is quoted when its score reaches `threshold`; below it the
-    answer says the articles do not cover the question (tuned with bench/threshold.py).
+    `threshold` / `cross_lingual_threshold` override the model's calibrated answer thresholds (a
+    probability that the best sentence answers the question); None keeps the model's own.
     """
 
     embedder: Embedder
     lexical: Callable[[], LexicalIndex]
-    threshold: float = 0.40
-    cross_lingual_threshold: float = 0.38
+    threshold: float | None = None
+    cross_lingual_threshold: float | None = None
     max_quotes: int = 2
     passages: int = 3
-    overlap_weight: float = 0.7
     corpus_language: str = "nl"
+    model: AnswererModel | None = None
+    features: FeatureBuilder = field(init=False)
 
-    def score(self, question: str, query: str, hits: list[Hit], language: str = "nl") -> list[ScoredSentence]:
-        """Every sentence of the top passages, best first; `query` adds context words of a follow-up."""
-        spans = [(hit, s, e) for hit in hits[: self.passages] for s, e in sentence_spans(hit.passage.text)]
-        if not spans:
-            return []
-        texts = [hit.passage.text[s:e] for hit, s, e in spans]
-        vectors = np.asarray(self.embedder.embed_documents([query, *texts]), dtype=np.float32)
-        similarities = vectors[1:] @ vectors[0]
-        weights = self._term_weights(question, query)
-        total = sum(weights.values()) or 1.0
-        lexical = self.lexical()
-        # Shared words only mean something when the question is in the articles' language.
-        w = self.overlap_weight * (1.0 if language == self.corpus_language else lexical.coverage(question))
-        scored = []
-        for (hit, s, e), text, similarity in zip(spans, texts, similarities, strict=True):
-            overlap = sum(weights[t] for t in weights.keys() & set(lexical.query_terms(text))) / total
-            score = (1 - w) * float(similarity) + w * overlap
-            scored.append(ScoredSentence(hit, s, e, score, float(similarity), overlap))
-        return sorted(scored, key=lambda x: -x.score)
+    def __post_init__(self) -> None:
+        self.features = FeatureBuilder(self.embedder, self.lexical, self.passages)
 
-    def _term_weights(self, question: str, query: str) -> dict[str, float]:
-        """IDF per query word; names the corpus never uses weigh most, words of earlier turns a quarter."""
-        lexical = self.lexical()
-        names = set(lexical.query_terms(" ".join(re.findall(r"(?<=\w )[A-Z]\w+", question))))
-        own = set(lexical.query_terms(question))
-        weights = {}
-        for term in set(lexical.query_terms(query)) | own:
-            known = term in lexical.vocabulary or term in names
-            weight = lexical.idf(term) if known else 1.0
-            weights[term] = weight if term in own else weight / 4
-        return weights
+    def _model(self) -> AnswererModel:
+        """The configured model, or the shipped one (read on first use)."""
+        if self.model is None:
+            self.model = load_model()
+        return self.model
+
+    def _group(self, language: str) -> str:
+        return "nl" if language == self.corpus_language else "other"
+
+    def analyse(self, question: str, query: str, hits: list[Hit], language: str) -> Evidence:
+        """Every candidate sentence with its features and sentence-model score, best first."""
+        kind = answer_type(question, language)
+        evidence = self.features.build(question, query, hits, language, kind)
+        rank_candidates(evidence, self._model().sentence[self._group(language)])
+        return evidence
+
+    def decide(self, question: str, query: str, hits: list[Hit], language: str) -> Decision:
+        """Analyse, then judge whether the best sentence answers the question."""
+        evidence = self.analyse(question, query, hits, language)
+        group = self._group(language)
+        model = self._model()
+        override = self.threshold if group == "nl" else self.cross_lingual_threshold
+        threshold = override if override is not None else model.thresholds[group]
+        if not evidence.candidates:
+            return Decision(evidence, None, 0.0, threshold)
+        best, *rest = evidence.candidates
+        values = self.features.question_features(evidence, best, rest[0] if rest else None)
+        probability = Logistic.probability(model.answerable[group].logit(values))
+        return Decision(evidence, best, probability, threshold)
 
     def answer(
         self, question: str, query: str, hits: list[Hit], language: str, on_partial: Callable[[str], None] | None = None
     ) -> Answer:
-        """Quote the best sentence (and a close runner-up), or say the articles do not say."""
-        scored = self.score(question, query, hits, language)
-        threshold = self.threshold if language == self.corpus_language else self.cross_lingual_threshold
-        if not scored or scored[0].score < threshold:
-            return Answer.not_in_articles(question, query, language)
-        best = scored[0].score
-        chosen = [s for s in scored if s.score >= max(threshold, 0.85 * best)][: self.max_quotes]
-        # Quote in reading order: by passage rank first, then position in the passage.
-        rank = {id(hit): i for i, hit in enumerate(hits)}
-        chosen.sort(key=lambda s: (rank[id(s.hit)], s.start))
-        citations: list[Citation] = []
-        parts: list[str] = []
-        for sentence in chosen:
-            passage = sentence.hit.passage
-            existing = next((c for c in citations if c.passage_id == passage.id), None)
-            if existing is None:
-                existing = Citation.from_passage(len(citations) + 1, passage, sentence.text)
-                citations.append(existing)
-            else:  # a second quote from the same passage: widen the quote to cover both
-                lo = min(passage.text.find(existing.quote), sentence.start)
-                hi = max(passage.text.find(existing.quote) + len(existing.quote), sentence.end)
-                citations[existing.n - 1] = Citation(**{**existing.__dict__, "quote": passage.text[lo:hi]})
-            parts.append(f"{sentence.text} [{existing.n}]")
-        return Answer(question, " ".join(parts), answered=True, citations=citations, language=language, query=query)
+        """Quote the answer, with the short answer first where one fits; or refuse, offering a related passage."""
+        decision = self.decide(question, query, hits, language)
+        if not decision.answerable:
+            return self.refusal(decision, question, query, language)
+        return self.quote(decision, question, query, language)
+
+    def refusal(self, decision: Decision, question: str, query: str, language: str) -> Answer:
+        """'Not in the articles', with the closest passage as related (not an answer) when there is one."""
+        answer = Answer.not_in_articles(question, query, language)
+        best = decision.best
+        related = best is not None and (
+            decision.probability >= decision.threshold * RELATED_SHARE or best.features["cosine"] >= RELATED_COSINE
+        )
+        if best is not None and related:
+            answer.related = [Citation.from_passage(1, best.hit.passage, best.text)]
+        return answer
+
+    def quote(self, decision: Decision, question: str, query: str, language: str) -> Answer:
+        """The best sentence quoted with its citation, a close runner-up from the same passage, a short answer."""
+        best = decision.best
+        assert best is not None
+        chosen = [best]
+        same_passage = [c for c in decision.evidence.candidates[1:] if c.hit is best.hit]
+        if best.features["type_missing"]:
+            # The sentence that matches the question lacks the fact asked for: it often sits in the next one.
+            following = min((c for c in same_passage if c.start >= best.end), key=lambda c: c.start, default=None)
+            if following is not None and following.spans and self.max_quotes > 1:
+                chosen.append(following)
+        for other in same_passage:
+            if len(chosen) >= self.max_quotes:
+                break
+            if other not in chosen and other.score >= best.score - RUNNER_UP_MARGIN:
+                chosen.append(other)
+        chosen.sort(key=lambda c: c.start)
+        passage = best.hit.passage
+        start, end = min(c.start for c in chosen), max(c.end for c in chosen)
+        citation = Citation.from_passage(1, passage, passage.text[start:end])
+        holder = next((c for c in chosen if c.spans), best)
+        short = short_answer(holder, decision.evidence)
+        quoted = " ".join(c.text for c in chosen)
+        text = f"{short.text} — “{_window(holder.text, short)}” [1]" if short else f"{quoted} [1]"
+        return Answer(
+            question,
+            text,
+            answered=True,
+            citations=[citation],
+            language=language,
+            query=query,
+            short_answer=short.text if short else None,
+        )
+
+
+def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
+    """Score and sort the candidates, best first; for a number, date or name question, a close candidate
+    that holds a new span of that kind goes before one that only repeats the question's words."""
+    for candidate in evidence.candidates:
+        candidate.score = ranker.logit(candidate.features)
+    evidence.candidates.sort(key=lambda c: -c.score)
+    if evidence.kind in SHORT_KINDS and evidence.candidates and not evidence.candidates[0].spans:
+        best = evidence.candidates[0]
+        typed = next((c for c in evidence.candidates if c.spans and c.score >= best.score - TYPE_MARGIN), None)
+        if typed is not None:
+            evidence.candidates.remove(typed)
+            evidence.candidates.insert(0, typed)
+
+
+TYPE_MARGIN = 2.0  # logit distance within which a sentence with the asked-for kind of fact is preferred
+RELATED_SHARE = 0.35  # a refused question's best passage is offered as related above this share of the threshold
+RELATED_COSINE = 0.30  # ... or when its best sentence is this close in meaning (on-topic, but not the fact asked)
+RUNNER_UP_MARGIN = 0.5  # logit distance within which a second sentence of the same passage is quoted too
+
+
+def short_answer(best: Candidate, evidence: Evidence) -> Span | None:
+    """The span of the asked-for kind in the best sentence nearest the question's words, if the kind has one."""
+    if evidence.kind not in SHORT_KINDS or not best.spans:
+        return None
+    text = best.text.lower()
+    anchors = [
+        m.start() for w in re.findall(r"\w{4,}", evidence.query.lower()) for m in re.finditer(re.escape(w[:5]), text)
+    ]
+
+    def distance(span: Span) -> float:
+        s, e = span.start, span.end
+        far = min((abs((s + e) / 2 - a) for a in anchors), default=0.0)
+        # "Hoe oud/hoeveel" is rarely answered by a year; a name of two words is more likely a full name.
+        year = evidence.kind is AnswerType.NUMBER and re.fullmatch(r"(1[0-9]|20)\d\d", span.text) is not None
+        return far + (200 if year else 0) - (10 if " " in span.text else 0)
+
+    span = min(best.spans, key=distance)
+    return replace(span, text=best.text[span.start : span.end])
+
+
+def _window(sentence: str, span: Span, width: int = 90) -> str:
+    """The sentence, or the part around the span with '...' where it was cut at word boundaries."""
+    if len(sentence) <= 2 * width:
+        return sentence
+    lo = max(0, span.start - width)
+    hi = min(len(sentence), span.end + width)
+    while lo > 0 and not sentence[lo - 1].isspace():
+        lo -= 1
+    while hi < len(sentence) and not sentence[hi].isspace():
+        hi += 1
+    return ("... " if lo > 0 else "") + sentence[lo:hi].strip() + (" ..." if hi < len(sentence) else "")

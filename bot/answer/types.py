@@ -55,6 +55,8 @@ class Answer:
     checks: dict | None = None
     note: str = ""
     retrieved: list[Hit] = field(default_factory=list, repr=False)  # what the answerer saw, best first
+    short_answer: str | None = None  # a number, date or name, verbatim from the first quote
+    related: list[Citation] = field(default_factory=list)  # refused: close passages that do not say it
 
     @classmethod
     def not_in_articles(
@@ -69,7 +71,9 @@ class Answer:
             "question": self.question,
             "answer": self.text,
             "answered": self.answered,
+            "short_answer": self.short_answer,
             "citations": [asdict(c) for c in self.citations],
+            "related": [asdict(c) for c in self.related],
             "language": self.language,
             "query": self.query,
             "answerer": self.answerer,

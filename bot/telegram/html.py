@@ -24,11 +24,18 @@ def answer_html(answer: Answer) -> str:
     parts = []
     if answer.note:
         parts.append(f"<i>{escape(answer.note)}</i>")
-    parts.append(escape(answer.text))
+    short = answer.short_answer
+    if short and answer.text.startswith(short):  # the short answer (a number, date or name) in bold
+        parts.append(f"<b>{escape(short)}</b>{escape(answer.text[len(short) :])}")
+    else:
+        parts.append(escape(answer.text))
+    labels = LABELS.get(answer.language, LABELS["nl"])
     if answer.citations:
-        labels = LABELS.get(answer.language, LABELS["nl"])
         sources = "\n".join(citation_html(c, answer.language) for c in answer.citations)
         parts.append(f"<b>{labels['sources']}</b>\n{sources}")
+    if answer.related:  # a refusal's related passage: shown, and marked as not an answer
+        related = "\n".join(citation_html(c, answer.language) for c in answer.related)
+        parts.append(f"<i>{escape(labels['related'])}:</i>\n{related}")
     return "\n\n".join(parts)
 
 

@@ -1,0 +1,224 @@
+"""Train the extractive answerer's two logistic models and write bot/answer/answerer_model.json.
+
+Fitting data, and only this: XQuAD-NL questions of articles a00-a23 (the tuning half; Dutch and their
+English originals), the tuning half of our news questions (bench/news_questions.json) and our own
+questions about the sample article (bench/threshold_questions.json). The test halves are never seen.
+
+1. sentence model: which candidate sentence holds the answer (label: the gold article's sentence that
+   contains the answer text);
+2. answerability model: does the best sentence answer the question (label: answerable and the best
+   sentence is in the gold article; for questions with a known answer text, the sentence holds it);
+3. thresholds: on cross-validated probabilities of the tuning data, the lowest threshold per language
+   group that refuses at least TARGET_REFUSED of the unanswerable questions and keeps wrong citations
+   at or under TARGET_WRONG.
+
+Usage: python -m bench.train_answerer [--out PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bench.answer_data import (
+    Question,
+    news_questions,
+    sample_questions,
+    write_news_articles,
+    write_xquad_articles,
+    xquad_questions,
+)
+from bench.answer_index import indexed_chain
+from bot.answer.extractive import rank_candidates
+from bot.answer.features import QUESTION_FEATURES, SENTENCE_FEATURES, Candidate, Evidence
+from bot.answer.model import MODEL_PATH, AnswererModel, Logistic
+from bot.answer.questions import answer_type
+from bot.answer.types import Turn
+from bot.chain import Chain
+from bot.condense import condense
+
+TARGET_REFUSED = 0.82
+TARGET_WRONG = 0.03
+NEWS_WEIGHT = 4.0
+GROUPS = ("nl", "other")
+
+
+@dataclass
+class Sample:
+    question: Question
+    evidence: Evidence
+    chain: Chain
+
+
+def group_of(language: str) -> str:
+    return "nl" if language == "nl" else "other"
+
+
+def collect(chain: Chain, questions: list[Question]) -> list[Sample]:
+    """Retrieve and build the evidence of every question, as the chain would (cached while the code is the same)."""
+    import hashlib
+    import pickle
+
+    from bench.answer_index import CACHE
+    from bot.answer import features, spans
+    from bot.answer import questions as question_rules
+
+    source = "".join(Path(m.__file__).read_text() for m in (question_rules, spans) if m.__file__)
+    source += str(features.BUILD_VERSION) + chain.settings.data_dir.as_posix()
+    key = hashlib.sha256(source.encode()).hexdigest()[:16]
+    path = CACHE / f"evidence-{key}.pkl"
+    cached: dict[str, Evidence] = pickle.loads(path.read_bytes()) if path.exists() else {}
+    builder = features.FeatureBuilder(chain.search.embedder, lambda: chain.search.lexical)
+    out = []
+    for q in questions:
+        if q.id not in cached:
+            history = [Turn(h, a) for h, a in q.history]
+            query = condense(q.text, history)
+            hits = chain.search.search(query, k=chain.settings.top_k)
+            cached[q.id] = builder.build(q.text, query, hits, q.language, answer_type(q.text, q.language))
+        out.append(Sample(q, cached[q.id], chain))
+    path.write_bytes(pickle.dumps(cached))
+    return out
+
+
+def holds_answer(candidate: Candidate, q: Question) -> bool:
+    if q.gold is None or candidate.hit.passage.article_id != q.gold:
+        return False
+    return q.answer is None or q.answer.casefold() in candidate.text.casefold()
+
+
+def fit(
+    x: np.ndarray, y: np.ndarray, features: tuple[str, ...], c: float = 1.0, weight: np.ndarray | None = None
+) -> Logistic:
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=c, max_iter=2000).fit((x - mean) / scale, y, sample_weight=weight)
+    return Logistic(features, model.coef_[0], float(model.intercept_[0]), mean, scale)
+
+
+def train_sentence(samples: list[Sample]) -> Logistic:
+    rows, labels, weights = [], [], []
+    for s in samples:
+        if s.question.answer is None or s.question.gold is None:
+            continue
+        flags = [holds_answer(c, s.question) for c in s.evidence.candidates]
+        if not any(flags):
+            continue
+        # News passages are long (many candidates per question) and few; each such question counts more.
+        weight = NEWS_WEIGHT if s.question.set != "xquad" else 1.0
+        for c, flag in zip(s.evidence.candidates, flags, strict=True):
+            rows.append([c.features[f] for f in SENTENCE_FEATURES])
+            labels.append(int(flag))
+            weights.append(weight)
+    return fit(np.array(rows), np.array(labels), SENTENCE_FEATURES, weight=np.array(weights))
+
+
+def answer_rows(samples: list[Sample], ranker: Logistic) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str]]]:
+    """Question features with the ranker's best sentence; outcome: right / wrong / unanswerable."""
+    from bot.answer.features import FeatureBuilder
+
+    rows, labels, outcome = [], [], []
+    for s in samples:
+        cands = s.evidence.candidates
+        if not cands:
+            continue
+        rank_candidates(s.evidence, ranker)
+        builder = FeatureBuilder(s.chain.search.embedder, lambda s=s: s.chain.search.lexical)
+        values = builder.question_features(s.evidence, cands[0], cands[1] if len(cands) > 1 else None)
+        rows.append([values[f] for f in QUESTION_FEATURES])
+        q = s.question
+        right = q.gold is not None and cands[0].hit.passage.article_id == q.gold
+        if right and q.set != "xquad" and q.answer:
+            right = q.answer.casefold() in cands[0].text.casefold()
+        labels.append(int(right))
+        outcome.append((q.set, "unanswerable" if q.gold is None else ("right" if right else "wrong")))
+    return np.array(rows), np.array(labels), outcome
+
+
+def choose_threshold(p: np.ndarray, outcome: list[tuple[str, str]]) -> tuple[float, list[list[object]]]:
+    """The lowest threshold meeting the refusal and wrong-citation targets on XQuAD; the curve as table rows.
+
+    Only XQuAD questions choose it: they are the many, with unanswerable ones by construction."""
+    keep = np.array([name == "xquad" for name, _ in outcome])
+    p = p[keep]
+    outcome_arr = np.array([o for _, o in outcome])[keep]
+    answerable = outcome_arr != "unanswerable"
+    table, chosen = [], None
+    for t in np.round(np.arange(0.05, 0.951, 0.025), 3):
+        answered = p >= t
+        right = float(np.mean(answered[answerable] & (outcome_arr[answerable] == "right")))
+        wrong = float(np.mean(answered[answerable] & (outcome_arr[answerable] == "wrong")))
+        refused = float(np.mean(~answered[~answerable])) if (~answerable).any() else 1.0
+        table.append([f"{t:.3f}", f"{right:.3f}", f"{wrong:.3f}", f"{refused:.3f}"])
+        if chosen is None and refused >= TARGET_REFUSED and wrong <= TARGET_WRONG:
+            chosen = float(t)
+    return (chosen if chosen is not None else 0.5), table
+
+
+def cross_validated(x: np.ndarray, y: np.ndarray, folds: int = 5) -> np.ndarray:
+    """Out-of-fold probabilities (no question is scored by a model that saw it)."""
+    rng = np.random.default_rng(0)
+    fold = rng.integers(0, folds, len(y))
+    p = np.zeros(len(y))
+    for k in range(folds):
+        train = fold != k
+        model = fit(x[train], y[train], QUESTION_FEATURES)
+        p[~train] = [
+            Logistic.probability(model.logit(dict(zip(QUESTION_FEATURES, row, strict=True)))) for row in x[~train]
+        ]
+    return p
+
+
+def main() -> None:
+    from bench.common import print_table
+    from index.embeddings import make_embedder
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    args = parser.parse_args()
+    embedder = make_embedder("use-multilingual")
+    xquad = indexed_chain("xquad-even", write_xquad_articles, embedder)
+    news = indexed_chain("news", write_news_articles, embedder)
+    sample = indexed_chain("sample", _write_sample, embedder)
+    tune = [q for q in xquad_questions() if q.half == "tune"]
+    news_tune = [q for q in news_questions() if q.half == "tune"]
+    samples = collect(xquad, tune) + collect(news, news_tune) + collect(sample, sample_questions())
+    print(f"collected {len(samples)} tuning questions", flush=True)
+    sentence, answerable, thresholds = {}, {}, {}
+    for group in GROUPS:
+        mine = [s for s in samples if group_of(s.question.language) == group]
+        sentence[group] = train_sentence(mine)
+        x, y, outcome = answer_rows(mine, sentence[group])
+        answerable[group] = fit(x, y, QUESTION_FEATURES)
+        p = cross_validated(x, y)
+        thresholds[group], table = choose_threshold(p, outcome)
+        print(f"\n{group}: {len(y)} questions, threshold {thresholds[group]:.3f} (cross-validated on the tuning half)")
+        print_table(["threshold", "cited right", "cited wrong", "unanswerable refused"], table)
+        weights = sorted(zip(QUESTION_FEATURES, answerable[group].weights, strict=True), key=lambda t: -abs(t[1]))
+        print("answerability weights:", ", ".join(f"{n} {w:+.2f}" for n, w in weights))
+        weights = sorted(zip(SENTENCE_FEATURES, sentence[group].weights, strict=True), key=lambda t: -abs(t[1]))
+        print("sentence weights:", ", ".join(f"{n} {w:+.2f}" for n, w in weights))
+    model = AnswererModel(sentence, answerable, thresholds)
+    args.out.write_text(json.dumps(model.to_dict(), indent=1) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.out}")
+
+
+def _write_sample(folder: Path) -> int:
+    import shutil
+
+    from bench.answer_data import ROOT
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in (ROOT / "data" / "articles").glob("*.txt"):
+        shutil.copy(path, folder / path.name)
+    return 1
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,257 @@
+"""The evidence the extractive answerer weighs: per candidate sentence, and per question.
+
+Sentence features say whether a sentence holds the fact asked for (meaning, shared rare words, a new
+span of the asked-for kind, its neighbours, its passage's retrieval strength). Question features say
+whether the best candidate is an answer at all (how much of the question the passage covers, which
+rare question words it lacks, retrieval margins). Both feed the small learned models in `model.py`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bot.answer.questions import AnswerType
+from bot.answer.spans import Span, has_saying, new_spans
+from index.embeddings import Embedder
+from index.lexical import LexicalIndex
+from index.retrieve import Hit
+from index.sentences import sentence_spans
+
+TYPED = frozenset(
+    {
+        AnswerType.NUMBER,
+        AnswerType.DATE,
+        AnswerType.PERSON,
+        AnswerType.PLACE,
+        AnswerType.ORGANISATION,
+        AnswerType.REASON,
+        AnswerType.QUOTE,
+    }
+)
+
+BUILD_VERSION = 2  # bump when `FeatureBuilder.build` changes (bench/train_answerer.py caches its output)
+
+SENTENCE_FEATURES = (
+    "cosine",
+    "cosine_rel",
+    "overlap",
+    "overlap_rel",
+    "window_overlap",
+    "prev_cosine",
+    "prev_overlap",
+    "next_cosine",
+    "type_new",
+    "type_missing",
+    "type_new_prev",
+    "saying",
+    "names",
+    "rank0",
+    "rank1",
+    "passage_score",
+    "first",
+    "length",
+    "next_overlap",
+    "type_new_overlap",
+    "type_new_prev_overlap",
+)
+
+QUESTION_FEATURES = (
+    "sentence_logit",
+    "sentence_gap",
+    "cosine",
+    "overlap",
+    "window_overlap",
+    "passage_overlap",
+    "missing_idf",
+    "unknown",
+    "coverage",
+    "names",
+    "names_missing",
+    "passage_score",
+    "score_margin",
+    "dense_z",
+    "sentence_z",
+    "lexical_z",
+    "type_new",
+    "type_missing",
+    "typed",
+    "yesno",
+    "rank",
+    "local_overlap",
+    "orphan",
+    "best_in_top",
+    "passage_length",
+)
+
+
+@dataclass
+class Candidate:
+    """A sentence of a retrieved passage and its features."""
+
+    hit: Hit
+    rank: int
+    start: int
+    end: int
+    features: dict[str, float]
+    spans: list[Span] = field(default_factory=list)  # new spans of the asked-for kind
+    score: float = 0.0  # the sentence model's logit
+
+    @property
+    def text(self) -> str:
+        return self.hit.passage.text[self.start : self.end]
+
+
+@dataclass
+class Evidence:
+    """Everything the answerer knows about one question, before deciding."""
+
+    question: str
+    query: str
+    language: str
+    kind: AnswerType
+    candidates: list[Candidate]
+    weights: dict[str, float]  # question term -> weight
+    hits: list[Hit]
+
+
+_CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-ZÀ-Ý][\w-]{2,}|\d[\d.,]*)")
+
+
+def question_names(question: str) -> list[str]:
+    """Names and numbers of a question (capitalised words not at its start, digits): cross-lingual anchors."""
+    return [m.group(1) for m in _CAPITALISED.finditer(question.strip())]
+
+
+def _name_in(name: str, text_lower: str) -> bool:
+    """A question name occurs in a text; a shared prefix of 5+ letters counts ("Warsaw" ~ "Warschau" fails)."""
+    key = name.lower()
+    if key in text_lower:
+        return True
+    return len(key) >= 6 and key[:5] in text_lower
+
+
+class FeatureBuilder:
+    """Turns (question, retrieved passages) into Evidence; the embedder and BM25 index are the only models."""
+
+    def __init__(self, embedder: Embedder, lexical: Callable[[], LexicalIndex], passages: int = 3) -> None:
+        self.embedder = embedder
+        self.lexical = lexical
+        self.passages = passages
+
+    def term_weights(self, question: str, query: str) -> dict[str, float]:
+        """IDF per query word; names the corpus never uses weigh most, words of earlier turns a quarter."""
+        lexical = self.lexical()
+        names = set(lexical.query_terms(" ".join(re.findall(r"(?<=\w )[A-Z]\w+", question))))
+        own = set(lexical.query_terms(question))
+        weights = {}
+        for term in set(lexical.query_terms(query)) | own:
+            known = term in lexical.vocabulary or term in names
+            weight = lexical.idf(term) if known else 1.0
+            weights[term] = weight if term in own else weight / 4
+        return weights
+
+    def build(self, question: str, query: str, hits: list[Hit], language: str, kind: AnswerType) -> Evidence:
+        lexical = self.lexical()
+        weights = self.term_weights(question, query)
+        total = sum(weights.values()) or 1.0
+        top = hits[: self.passages]
+        spans = [(rank, hit, s, e) for rank, hit in enumerate(top) for s, e in sentence_spans(hit.passage.text)]
+        evidence = Evidence(question, query, language, kind, [], weights, hits)
+        if not spans:
+            return evidence
+        texts = [hit.passage.text[s:e] for _, hit, s, e in spans]
+        vectors = np.asarray(self.embedder.embed_documents([query, *texts]), dtype=np.float32)
+        cosines = vectors[1:] @ vectors[0]
+        terms = [set(lexical.query_terms(t)) for t in texts]
+        overlaps = [sum(weights[t] for t in weights.keys() & ts) / total for ts in terms]
+        best_cos, best_overlap = float(cosines.max()), max(overlaps) or 1.0
+        names = question_names(question)
+        top_score = top[0].score
+        for i, (rank, hit, s, e) in enumerate(spans):
+            same_prev = i > 0 and spans[i - 1][1] is hit
+            same_next = i + 1 < len(spans) and spans[i + 1][1] is hit
+            window = terms[i] | (terms[i - 1] if same_prev else set()) | (terms[i + 1] if same_next else set())
+            found = new_spans(texts[i], kind, query) if kind in TYPED else []
+            prev_found = new_spans(texts[i - 1], kind, query) if kind in TYPED and same_prev else []
+            lower = texts[i].lower()
+            f = {
+                "cosine": float(cosines[i]),
+                "cosine_rel": float(cosines[i]) - best_cos,
+                "overlap": overlaps[i],
+                "overlap_rel": overlaps[i] / best_overlap,
+                "window_overlap": sum(weights[t] for t in weights.keys() & window) / total,
+                "prev_cosine": float(cosines[i - 1]) if same_prev else 0.0,
+                "prev_overlap": overlaps[i - 1] if same_prev else 0.0,
+                "next_cosine": float(cosines[i + 1]) if same_next else 0.0,
+                "type_new": float(bool(found)),
+                "type_missing": float(kind in TYPED and not found),
+                "type_new_prev": float(bool(prev_found)),
+                "saying": float(kind is AnswerType.QUOTE and has_saying(texts[i])),
+                "names": sum(_name_in(n, lower) for n in names) / len(names) if names else 0.0,
+                "rank0": float(rank == 0),
+                "rank1": float(rank == 1),
+                "passage_score": hit.score - top_score,
+                "first": float(not same_prev),
+                "length": math.log(max(len(texts[i]), 10)),
+                "next_overlap": overlaps[i + 1] if same_next else 0.0,
+                # The fact asked for, in the sentence that matches the question or right after it.
+                "type_new_overlap": float(bool(found)) * overlaps[i] / best_overlap,
+                "type_new_prev_overlap": float(bool(found)) * (overlaps[i - 1] if same_prev else 0.0) / best_overlap,
+            }
+            evidence.candidates.append(Candidate(hit, rank, s, e, f, found))
+        return evidence
+
+    def question_features(self, evidence: Evidence, best: Candidate, second: Candidate | None) -> dict[str, float]:
+        """Whether the best candidate answers the question at all."""
+        lexical = self.lexical()
+        weights = evidence.weights
+        total = sum(weights.values()) or 1.0
+        passage = best.hit.passage
+        in_passage = set(lexical.query_terms(f"{passage.section}\n{passage.text}"))
+        missing = [t for t in weights if t not in in_passage]
+        # A follow-up is judged as the question asked in full: its search query (the previous question
+        # joined to it) stands in for its words.
+        own = set(lexical.query_terms(evidence.query))
+        names = question_names(evidence.query)
+        lower = passage.text.lower()
+        hits = evidence.hits
+        signals = best.hit.signals
+        found_names = sum(_name_in(n, lower) for n in names)
+        # Topic words shared by all retrieved passages say little; the question's other words decide.
+        retrieved = [set(lexical.query_terms(f"{h.passage.section}\n{h.passage.text}")) for h in hits]
+        own_terms = own or set(weights)
+        local = {t: lexical.idf(t) * (1 - sum(t in r for r in retrieved) / (len(retrieved) + 1)) for t in own_terms}
+        local_total = sum(local.values()) or 1.0
+        orphans = [t for t in own_terms if not any(t in r for r in retrieved)]
+        return {
+            "sentence_logit": best.score,
+            "sentence_gap": best.score - (second.score if second else best.score - 5.0),
+            "cosine": best.features["cosine"],
+            "overlap": best.features["overlap"],
+            "window_overlap": best.features["window_overlap"],
+            "passage_overlap": sum(weights[t] for t in weights.keys() & in_passage) / total,
+            "missing_idf": max((lexical.idf(t) for t in missing if t in own), default=0.0),
+            "unknown": sum(weights[t] for t in own if t not in lexical.vocabulary) / total,
+            "coverage": lexical.coverage(evidence.question),
+            "names": found_names / len(names) if names else 1.0,
+            "names_missing": float(len(names) - found_names),
+            "passage_score": best.hit.score,
+            "score_margin": hits[0].score - hits[1].score if len(hits) > 1 else 1.0,
+            "dense_z": signals.get("passage", 0.0),
+            "sentence_z": signals.get("sentence", 0.0),
+            "lexical_z": signals.get("lexical", 0.0),
+            "type_new": best.features["type_new"],
+            "type_missing": best.features["type_missing"],
+            "typed": float(evidence.kind in TYPED),
+            "yesno": float(evidence.kind is AnswerType.YESNO),
+            "rank": float(best.rank),
+            "local_overlap": sum(v for t, v in local.items() if t in in_passage) / local_total,
+            "orphan": sum(lexical.idf(t) for t in orphans) / (sum(lexical.idf(t) for t in own_terms) or 1.0),
+            "best_in_top": float(best.hit is hits[0]),
+            "passage_length": math.log(max(len(passage.text), 10)),
+        }

@@ -1,0 +1,201 @@
+"""Typed spans in a sentence: numbers, dates, names, places, organisations, reasons, quotes.
+
+No NER model runs offline here, so these are patterns over Dutch and English text (capitalised word
+runs, digits and number words, month names, cue words such as "omdat"/"because"). They serve two
+purposes: a sentence that holds a *new* span of the kind a question asks for is likely the answer, and
+the span itself is the short answer shown before the quote. Spans are character offsets, so a short
+answer is always a verbatim piece of its sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.answer.questions import AnswerType
+
+
+@dataclass(frozen=True)
+class Span:
+    """A typed piece of a text: `text[start:end]`."""
+
+    kind: AnswerType
+    start: int
+    end: int
+    text: str
+
+
+_MONTHS = (
+    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
+    "january|february|march|may|june|july|august|october|"
+    "jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec"
+)
+_WEEKDAYS = (
+    "maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+)
+_NUMBER_WORDS = (
+    "twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|zestien|zeventien|"
+    "achttien|negentien|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|honderd|honderden|"
+    "duizend|duizenden|miljoen|miljoenen|miljard|miljarden|dozijn|tientallen|half|helft|anderhalf|"
+    "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|"
+    "thousand|thousands|million|millions|billion|billions|dozen|half"
+)
+_UNITS = (
+    r"%|procent|percent|euro|dollar|dollars|pond|frank|yuan|jaar|jaren|maanden|weken|dagen|uur|minuten|seconden|"
+    r"meter|kilometer|km|m|cm|mm|kilo|kg|gram|ton|liter|graden|keer|mijl|mijlen|miles|years|months|weeks|days|"
+    r"hours|minutes|seconds|times|points|punten|stemmen|zetels|inwoners|mensen|doden|slachtoffers|"
+    r"miljoen|miljard|million|billion"
+)
+_DATE = re.compile(
+    rf"\b(?:(?:{_WEEKDAYS})\s+)?(?:\d{{1,2}}\s+)?(?:{_MONTHS})\b\.?(?:\s+\d{{4}})?"
+    rf"|\b(?:{_WEEKDAYS})\b"
+    r"|\b(?:in|sinds|tot|vanaf|na|voor|rond|circa|eind|begin|midden|medio|tussen|en|of|from|until|since|by|around|of)?"
+    r"\s*\b(?:1[0-9]\d\d|20\d\d)\b(?:\s*[-–]\s*\d{2,4})?"
+    r"|\b\d{1,2}e?\s+eeuw\b|\b\d{1,2}(?:st|nd|rd|th)\s+century\b"
+    r"|\b(?:gisteren|vandaag|morgen|eergisteren|vorige week|volgende week|vorig jaar|volgend jaar|"
+    r"dit jaar|vanavond|vanochtend|vanmorgen|yesterday|today|tomorrow|last week|next week|last year|next year)\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    rf"(?<![\w.,])(?:[€$£]\s?)?\d+(?:[.,]\d+)*(?:½)?(?:\s*(?:{_UNITS})\b)?"
+    rf"|\b(?:{_NUMBER_WORDS})\b(?:\s+(?:{_UNITS})\b)?",
+    re.IGNORECASE,
+)
+# A run of capitalised words, allowing name particles inside ("Jan van der Berg", "Rijk der Nederlanden").
+_NAME = re.compile(
+    r"\b[A-ZÀ-Ý][\w'’-]*(?:\s+(?:(?:van|de|der|den|het|ter|ten|von|la|le|du|di|da|of|the|and|en)\s+)*"
+    r"[A-ZÀ-Ý][\w'’-]*)*"
+)
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,6}\b")
+_PLACE_CUE = re.compile(
+    r"\b(?:in|naar|uit|te|bij|vanuit|vanaf|richting|nabij|rond|to|from|at|near|into|across)\s+$", re.IGNORECASE
+)
+_PLACE_SUFFIX = re.compile(
+    r"(?:land|stad|burg|dam|rijk|berg|dorp|veen|haven|heim|hausen|ville|ton|ford|shire|ia|ië|stan)$", re.IGNORECASE
+)
+_ORG_WORDS = re.compile(
+    r"\b(?:partij|bank|universiteit|university|club|company|bedrijf|omroep|krant|ministerie|ministry|"
+    r"vereniging|association|stichting|foundation|raad|council|commissie|commission|leger|army|FC|NV|BV|Inc|Ltd|"
+    r"Corporation|Group|Groep|Unie|Union|Verenigde Naties|United Nations)\b"
+)
+_REASON = re.compile(
+    r"\b(?:omdat|want|doordat|vanwege|wegens|daardoor|daarom|dankzij|zodat|aangezien|door(?= de| het| een)|"
+    r"om(?= \w+ te\b)|als gevolg van|ten gevolge van|reden|oorzaak|"
+    r"because|due to|since|as a result|so that|in order to|owing to|thanks to|therefore|reason|caused by)\b",
+    re.IGNORECASE,
+)
+_QUOTE = re.compile(r"[“\"„«‘'][^“”\"„«»‘’']{8,}[”\"»’']")
+_SAYING = re.compile(
+    r"\b(?:zei|zegt|zeggen|zeiden|aldus|volgens|verklaarde|verklaart|benadrukte|stelde|stelt|meent|vindt|"
+    r"vond|liet weten|schreef|schrijft|dreigde|merkte|said|says|told|stated|according to|claimed|wrote)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[“\"„(]\s*)$")
+
+# Capitalised words that are not names (sentence starts are skipped separately).
+_NOT_NAMES = frozenset(
+    "De Het Een Dat Die Deze Dit Er In Op Maar En Ook Toen Als Na Voor Met Van Bij Volgens Hij Zij Ze Wij We Ik "
+    "Hoewel Tijdens Daarnaast Sinds Omdat Want Terwijl Nadat Voordat Door Zo Nu Dan Ondanks Behalve Tot Uit "
+    "Although During Since Because While However Then Now Despite "
+    "Je Jullie U The A An This That These Those It He She They We I In On At But And Also When After Before With "
+    "Of By According".split()
+)
+
+
+def find_spans(text: str) -> list[Span]:
+    """Every typed span in `text`, in order of position (a span may have several kinds)."""
+    spans: list[Span] = []
+    dates = [(m.start(), m.end()) for m in _DATE.finditer(text) if m.group().strip()]
+    for s, e in dates:
+        s += len(text[s:e]) - len(text[s:e].lstrip())
+        spans.append(Span(AnswerType.DATE, s, e, text[s:e]))
+    for m in _NUMBER.finditer(text):
+        spans.append(Span(AnswerType.NUMBER, m.start(), m.end(), m.group()))
+    for m in _NAME.finditer(text):
+        s, e, word = m.start(), m.end(), m.group()
+        if _SENTENCE_START.search(text[:s]) and " " not in word:
+            continue  # one capitalised word at a sentence start says nothing
+        first = word.split()[0]
+        if first in _NOT_NAMES:
+            if " " not in word:
+                continue
+            s += len(first) + 1
+            word = text[s:e]
+        if _DATE.fullmatch(word):
+            continue
+        kinds = _name_kinds(text, s, word)
+        spans.extend(Span(kind, s, e, word) for kind in kinds)
+    for m in _ACRONYM.finditer(text):
+        spans.append(Span(AnswerType.ORGANISATION, m.start(), m.end(), m.group()))
+    for m in _REASON.finditer(text):
+        end = _clause_end(text, m.end())
+        spans.append(Span(AnswerType.REASON, m.start(), end, text[m.start() : end]))
+    for m in _QUOTE.finditer(text):
+        spans.append(Span(AnswerType.QUOTE, m.start(), m.end(), m.group()))
+    return sorted(spans, key=lambda sp: (sp.start, sp.end))
+
+
+def _name_kinds(text: str, start: int, word: str) -> list[AnswerType]:
+    """Which kinds a capitalised run may be: a person, a place, an organisation (no NER: cues only)."""
+    kinds: list[AnswerType] = []
+    before = text[max(0, start - 12) : start]
+    last = word.split()[-1]
+    if _PLACE_CUE.search(before) or _PLACE_SUFFIX.search(last):
+        kinds.append(AnswerType.PLACE)
+    if _ORG_WORDS.search(word) or word.isupper():
+        kinds.append(AnswerType.ORGANISATION)
+    # Anything capitalised may be a person; two or more words ("Diana Panchenko") more likely so.
+    kinds.append(AnswerType.PERSON)
+    if AnswerType.PLACE not in kinds:
+        kinds.append(AnswerType.PLACE)
+    if AnswerType.ORGANISATION not in kinds:
+        kinds.append(AnswerType.ORGANISATION)
+    return kinds
+
+
+def _clause_end(text: str, start: int) -> int:
+    """End of the clause that starts at `start` (the next comma, semicolon or sentence end)."""
+    m = re.compile(r"[,;:.!?”\"]").search(text, start)
+    return m.start() if m else len(text)
+
+
+# How strongly a span of one kind answers a question of another: a name may be a person, place or
+# organisation; a date is also a number ("in welk jaar" is answered by "1889").
+COMPATIBLE: dict[AnswerType, tuple[AnswerType, ...]] = {
+    AnswerType.NUMBER: (AnswerType.NUMBER,),
+    AnswerType.DATE: (AnswerType.DATE,),
+    AnswerType.PERSON: (AnswerType.PERSON,),
+    AnswerType.PLACE: (AnswerType.PLACE,),
+    AnswerType.ORGANISATION: (AnswerType.ORGANISATION,),
+    AnswerType.REASON: (AnswerType.REASON,),
+    AnswerType.QUOTE: (AnswerType.QUOTE,),
+}
+
+_WORD = re.compile(r"\w+")
+
+
+def new_spans(text: str, kind: AnswerType, known: str) -> list[Span]:
+    """Spans of `kind` in `text` that add something: not all of their words occur in `known` (the question)."""
+    wanted = COMPATIBLE.get(kind)
+    if not wanted:
+        return []
+    known_words = {w.casefold() for w in _WORD.findall(known)}
+    out = []
+    for span in find_spans(text):
+        if span.kind not in wanted:
+            continue
+        words = {w.casefold() for w in _WORD.findall(span.text)}
+        if kind in (AnswerType.REASON, AnswerType.QUOTE):
+            out.append(span)
+        elif kind in (AnswerType.NUMBER, AnswerType.DATE):
+            if not words <= known_words:
+                out.append(span)
+        elif not words & known_words:  # a name sharing a word with the question is the one it already gave
+            out.append(span)
+    return out
+
+
+def has_saying(text: str) -> bool:
+    """Whether the sentence reports speech ("zei", "aldus", quotation marks)."""
+    return bool(_SAYING.search(text) or _QUOTE.search(text))

@@ -1,0 +1,92 @@
+"""What a question asks for, and the typed spans that answer it (no model: pure functions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer.questions import AnswerType, answer_type
+from bot.answer.spans import find_spans, new_spans
+
+DUTCH = [
+    ("Hoeveel punten gaf de verdediging weg?", AnswerType.NUMBER),
+    ("Hoe oud is Poetin?", AnswerType.NUMBER),
+    ("Hoe vaak won Ajax de beker?", AnswerType.NUMBER),
+    ("Welk percentage stemde voor?", AnswerType.NUMBER),
+    ("Wanneer begon de oorlog?", AnswerType.DATE),
+    ("In welk jaar werd Tesla geboren?", AnswerType.DATE),
+    ("Op welke datum begon de operatie?", AnswerType.DATE),
+    ("Wie interviewde Loekasjenko?", AnswerType.PERSON),
+    ("Met welke journaliste sprak hij?", AnswerType.PERSON),
+    ("Van wie kwam het idee?", AnswerType.PERSON),
+    ("Waar stationeerde Moskou kernwapens?", AnswerType.PLACE),
+    ("In welke stad landde Guaidó?", AnswerType.PLACE),
+    ("Welke partij won de verkiezingen?", AnswerType.ORGANISATION),
+    ("Voor welke club speelt Huntelaar?", AnswerType.ORGANISATION),
+    ("Waarom staakten de leerlingen?", AnswerType.REASON),
+    ("Om welke reden werd de handel geschorst?", AnswerType.REASON),
+    ("En waarom dan?", AnswerType.REASON),
+    ("Is Minsk betrokken bij het conflict?", AnswerType.YESNO),
+    ("Vertrokken er vanuit Wit-Rusland aanvallen op Kiev?", AnswerType.YESNO),
+    ("Wat zei Loekasjenko over de invasie?", AnswerType.QUOTE),
+    ("En wat vindt hij van onderhandelingen?", AnswerType.QUOTE),
+    ("Waar was Poetin bang voor?", AnswerType.OTHER),  # "waarvoor": a thing, not a place
+    ("Wat vroeg Poetin aan Loekasjenko?", AnswerType.OTHER),
+]
+ENGLISH = [
+    ("How many points did the defense give up?", AnswerType.NUMBER),
+    ("How old is Putin?", AnswerType.NUMBER),
+    ("When did the war start?", AnswerType.DATE),
+    ("In what year was Tesla born?", AnswerType.DATE),
+    ("Who interviewed Lukashenko?", AnswerType.PERSON),
+    ("Which journalist did he talk to?", AnswerType.PERSON),
+    ("Where has Moscow stationed nuclear weapons?", AnswerType.PLACE),
+    ("Which country did he visit?", AnswerType.PLACE),
+    ("Which team won Super Bowl 50?", AnswerType.ORGANISATION),
+    ("Why did the students go on strike?", AnswerType.REASON),
+    ("Did Russia tell Belarus about the invasion?", AnswerType.YESNO),
+    ("What did he say about nuclear weapons?", AnswerType.QUOTE),
+    ("What did Putin ask Lukashenko?", AnswerType.OTHER),
+]
+
+
+@pytest.mark.parametrize(("question", "kind"), DUTCH)
+def test_dutch_answer_type(question: str, kind: AnswerType) -> None:
+    assert answer_type(question, "nl") is kind
+
+
+@pytest.mark.parametrize(("question", "kind"), ENGLISH)
+def test_english_answer_type(question: str, kind: AnswerType) -> None:
+    assert answer_type(question, "en") is kind
+
+
+SENTENCE = (
+    "Hoewel Wit-Rusland als één van de nauwste bondgenoten van Moskou wordt beschouwd, wist de Wit-Russische "
+    "president Aleksandr Loekasjenko (68) op voorhand niets af van de plannen van zijn Russische collega "
+    "Vladimir Poetin (70) om Oekraïne binnen te vallen in februari 2022."
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        (AnswerType.NUMBER, {"68", "70", "2022"}),
+        (AnswerType.DATE, {"februari 2022"}),
+    ],
+)
+def test_typed_spans_are_verbatim_pieces_of_the_sentence(kind: AnswerType, expected: set[str]) -> None:
+    spans = [s for s in find_spans(SENTENCE) if s.kind is kind]
+    assert {s.text for s in spans} >= expected
+    for span in spans:
+        assert SENTENCE[span.start : span.end] == span.text
+
+
+def test_names_are_found_and_words_of_the_question_are_not_new() -> None:
+    names = {s.text for s in new_spans(SENTENCE, AnswerType.PERSON, "Wie is de collega van Loekasjenko?")}
+    assert "Vladimir Poetin" in names
+    assert "Aleksandr Loekasjenko" not in names  # the question already names him
+
+
+def test_a_reason_question_is_answered_by_a_clause_with_a_cue_word() -> None:
+    text = "De leerlingen staakten, omdat ze het er niet mee eens zijn dat de docent is geschorst."
+    spans = new_spans(text, AnswerType.REASON, "Waarom staakten de leerlingen?")
+    assert spans and spans[0].text.startswith("omdat ze het er niet mee eens zijn")

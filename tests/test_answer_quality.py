@@ -1,0 +1,83 @@
+"""The extractive answerer as a reader meets it: short answers, refusals that still help, follow-ups."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer.types import NOT_IN_ARTICLES, Turn
+from bot.chain import Chain
+from bot.render import render_text
+from bot.telegram.html import answer_html
+from index.articles import load_article
+from tests.conftest import SAMPLE
+
+ARTICLE_TEXT = load_article(SAMPLE).text
+
+# Paraphrased questions about the sample article that the previous answerer refused (measured on the
+# commit before the learned answerer); each with a phrase of the passage that answers it.
+PARAPHRASES = [
+    ("Wie interviewde Loekasjenko?", "Diana Panchenko"),
+    ("Hoe werd een escalatie van de Wagner-muiterij vermeden?", "bemiddeling"),
+    ("What did he say about nuclear weapons?", "kernwapens"),
+    ("Met wie sprak Loekasjenko in het interview?", "Diana Panchenko"),
+    ("Wat vreesde het Russische staatshoofd van het Westen?", "mes in de rug"),
+]
+
+
+@pytest.mark.parametrize(("question", "evidence"), PARAPHRASES)
+def test_paraphrased_question_is_answered_from_the_right_passage(
+    sample_chain: Chain, question: str, evidence: str
+) -> None:
+    answer = sample_chain.invoke(question)
+    assert answer.answered, answer.text
+    assert evidence in answer.citations[0].text
+    assert answer.citations[0].quote in ARTICLE_TEXT
+
+
+def test_a_date_question_gets_the_date_first_verbatim_from_its_quote(sample_chain: Chain) -> None:
+    answer = sample_chain.invoke("Op welke datum begon de speciale militaire operatie?")
+    assert answer.answered
+    assert answer.short_answer is not None and "24 februari 2022" in answer.short_answer
+    assert answer.short_answer in answer.citations[0].quote  # verbatim from the quote
+    assert answer.text.startswith(f"{answer.short_answer} — “")
+    assert answer.to_dict()["short_answer"] == answer.short_answer
+    assert f"<b>{answer.short_answer}</b>" in answer_html(answer)
+
+
+def test_an_open_question_has_no_short_answer(sample_chain: Chain) -> None:
+    answer = sample_chain.invoke("Wat vreesde het Russische staatshoofd van het Westen?")
+    assert answer.answered and answer.short_answer is None
+    assert answer.to_dict()["short_answer"] is None
+
+
+def test_a_refusal_offers_a_related_passage_marked_as_not_an_answer(sample_chain: Chain) -> None:
+    answer = sample_chain.invoke("Hoeveel soldaten telt het Wit-Russische leger?")
+    assert not answer.answered
+    assert answer.text == NOT_IN_ARTICLES["nl"]
+    assert answer.citations == [] and answer.related, answer
+    data = answer.to_dict()
+    assert data["answered"] is False and data["citations"] == [] and data["related"]
+    assert data["related"][0]["quote"] in ARTICLE_TEXT
+    assert "Verwant, maar dit staat er niet in" in render_text(answer)
+    assert "Verwant, maar dit staat er niet in" in answer_html(answer)
+
+
+def test_an_unrelated_question_gets_no_related_passage(sample_chain: Chain) -> None:
+    answer = sample_chain.invoke("Hoe maak ik stoofvlees met frietjes?")
+    assert not answer.answered and answer.related == [] and answer.citations == []
+
+
+@pytest.mark.parametrize(
+    ("previous", "follow_up", "evidence"),
+    [
+        ("Wat wil Loekasjenko met de Krim?", "En wat vindt hij van onderhandelingen?", "vredesgesprekken"),
+        ("Zou Wit-Rusland kernwapens inzetten?", "En hebben ze nog andere wapens?", "iets anders dan kernwapens"),
+        ("Wat vroeg Poetin aan Loekasjenko?", "Waarom?", "mes in de rug"),
+    ],
+)
+def test_a_follow_up_is_answered_like_the_question_asked_in_full(
+    sample_chain: Chain, previous: str, follow_up: str, evidence: str
+) -> None:
+    answer = sample_chain.invoke(follow_up, [Turn(previous)])
+    assert answer.answered, answer.text
+    assert any(evidence in c.text for c in answer.citations)
