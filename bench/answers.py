@@ -25,7 +25,7 @@ import numpy as np
 from bench.answer_data import Question, news_questions, write_news_articles, write_xquad_articles, xquad_questions
 from bench.answer_index import indexed_chain
 from bench.common import print_table
-from bot.answer.types import Answer, Turn
+from bot.answer.types import Answer, Citation, Turn
 from bot.chain import Chain
 
 
@@ -141,8 +141,6 @@ def curve(chains: dict[str, Chain], questions: dict[str, list[Question]], plot: 
             decision = answerer.decide(q.text, query, chain.search.search(query), q.language)
             fake = Answer(q.text, "", True, language=q.language)
             if decision.best is not None:
-                from bot.answer.types import Citation
-
                 fake.citations = [Citation.from_passage(1, decision.best.hit.passage, decision.best.text)]
             else:
                 fake.answered = False

@@ -34,8 +34,8 @@ from bench.answer_data import (
 )
 from bench.answer_index import indexed_chain
 from bot.answer.extractive import rank_candidates
-from bot.answer.features import QUESTION_FEATURES, SENTENCE_FEATURES, Candidate, Evidence
-from bot.answer.model import MODEL_PATH, AnswererModel, Logistic
+from bot.answer.features import QUESTION_FEATURES, SENTENCE_FEATURES, Candidate, Evidence, FeatureBuilder
+from bot.answer.model import MODEL_PATH, AnswererModel, Logistic, language_group
 from bot.answer.questions import answer_type
 from bot.answer.types import Turn
 from bot.chain import Chain
@@ -51,11 +51,7 @@ GROUPS = ("nl", "other")
 class Sample:
     question: Question
     evidence: Evidence
-    chain: Chain
-
-
-def group_of(language: str) -> str:
-    return "nl" if language == "nl" else "other"
+    builder: FeatureBuilder  # of the sample's index, for the question features
 
 
 def collect(chain: Chain, questions: list[Question]) -> list[Sample]:
@@ -80,7 +76,7 @@ def collect(chain: Chain, questions: list[Question]) -> list[Sample]:
             query = condense(q.text, history)
             hits = chain.search.search(query, k=chain.settings.top_k)
             cached[q.id] = builder.build(q.text, query, hits, q.language, answer_type(q.text, q.language))
-        out.append(Sample(q, cached[q.id], chain))
+        out.append(Sample(q, cached[q.id], builder))
     path.write_bytes(pickle.dumps(cached))
     return out
 
@@ -121,16 +117,13 @@ def train_sentence(samples: list[Sample]) -> Logistic:
 
 def answer_rows(samples: list[Sample], ranker: Logistic) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str]]]:
     """Question features with the ranker's best sentence; outcome: right / wrong / unanswerable."""
-    from bot.answer.features import FeatureBuilder
-
     rows, labels, outcome = [], [], []
     for s in samples:
         cands = s.evidence.candidates
         if not cands:
             continue
         rank_candidates(s.evidence, ranker)
-        builder = FeatureBuilder(s.chain.search.embedder, lambda s=s: s.chain.search.lexical)
-        values = builder.question_features(s.evidence, cands[0], cands[1] if len(cands) > 1 else None)
+        values = s.builder.question_features(s.evidence, cands[0], cands[1] if len(cands) > 1 else None)
         rows.append([values[f] for f in QUESTION_FEATURES])
         q = s.question
         right = q.gold is not None and cands[0].hit.passage.article_id == q.gold
@@ -192,7 +185,7 @@ def main() -> None:
     print(f"collected {len(samples)} tuning questions", flush=True)
     sentence, answerable, thresholds = {}, {}, {}
     for group in GROUPS:
-        mine = [s for s in samples if group_of(s.question.language) == group]
+        mine = [s for s in samples if language_group(s.question.language) == group]
         sentence[group] = train_sentence(mine)
         x, y, outcome = answer_rows(mine, sentence[group])
         answerable[group] = fit(x, y, QUESTION_FEATURES)

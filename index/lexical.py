@@ -30,7 +30,7 @@ class LexicalIndex:
         self.vocabulary: set[str] = set()
         self._df: Counter[str] = Counter()
         if passages:
-            corpus = self._tokens([_searchable(p) for p in passages])
+            corpus = self._tokens([searchable(p) for p in passages])
             for doc in corpus:
                 self._df.update(set(doc))
             self.vocabulary = set(self._df)
@@ -44,6 +44,10 @@ class LexicalIndex:
     def query_terms(self, query: str) -> list[str]:
         """Stemmed content words of a query."""
         return self._tokens([query])[0]
+
+    def terms(self, texts: list[str]) -> list[list[str]]:
+        """Stemmed content words of each text, in one tokenizer call."""
+        return self._tokens(texts) if texts else []
 
     def coverage(self, query: str) -> float:
         """Share of the query's content words that occur in the corpus: low for another language."""
@@ -76,6 +80,6 @@ def _stopwords(language: str) -> list[str]:
     return sorted(set(base) | set(_EXTRA_STOPWORDS.get(language, "").split()))
 
 
-def _searchable(passage: Passage) -> str:
-    # The section heading ("Kernwapens") is part of what a passage is about.
+def searchable(passage: Passage) -> str:
+    """What BM25 indexes of a passage: the section heading ("Kernwapens") is part of what it is about."""
     return f"{passage.section}\n{passage.text}" if passage.section else passage.text

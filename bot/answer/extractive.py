@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from bot.answer.features import Candidate, Evidence, FeatureBuilder
-from bot.answer.model import AnswererModel, Logistic, load_model
+from bot.answer.model import AnswererModel, Logistic, language_group, load_model
 from bot.answer.questions import AnswerType, answer_type
 from bot.answer.spans import Span
 from bot.answer.types import Answer, Citation
@@ -71,20 +71,17 @@ class ExtractiveAnswerer:
             self.model = load_model()
         return self.model
 
-    def _group(self, language: str) -> str:
-        return "nl" if language == self.corpus_language else "other"
-
     def analyse(self, question: str, query: str, hits: list[Hit], language: str) -> Evidence:
         """Every candidate sentence with its features and sentence-model score, best first."""
         kind = answer_type(question, language)
         evidence = self.features.build(question, query, hits, language, kind)
-        rank_candidates(evidence, self._model().sentence[self._group(language)])
+        rank_candidates(evidence, self._model().sentence[language_group(language, self.corpus_language)])
         return evidence
 
     def decide(self, question: str, query: str, hits: list[Hit], language: str) -> Decision:
         """Analyse, then judge whether the best sentence answers the question."""
         evidence = self.analyse(question, query, hits, language)
-        group = self._group(language)
+        group = language_group(language, self.corpus_language)
         model = self._model()
         override = self.threshold if group == "nl" else self.cross_lingual_threshold
         threshold = override if override is not None else model.thresholds[group]
@@ -108,10 +105,9 @@ class ExtractiveAnswerer:
         """'Not in the articles', with the closest passage as related (not an answer) when there is one."""
         answer = Answer.not_in_articles(question, query, language)
         best = decision.best
-        related = best is not None and (
+        if best is not None and (
             decision.probability >= decision.threshold * RELATED_SHARE or best.features["cosine"] >= RELATED_COSINE
-        )
-        if best is not None and related:
+        ):
             answer.related = [Citation.from_passage(1, best.hit.passage, best.text)]
         return answer
 

@@ -18,7 +18,7 @@ import numpy as np
 from bot.answer.questions import AnswerType
 from bot.answer.spans import Span, has_saying, new_spans
 from index.embeddings import Embedder
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, searchable
 from index.retrieve import Hit
 from index.sentences import sentence_spans
 
@@ -167,17 +167,18 @@ class FeatureBuilder:
         texts = [hit.passage.text[s:e] for _, hit, s, e in spans]
         vectors = np.asarray(self.embedder.embed_documents([query, *texts]), dtype=np.float32)
         cosines = vectors[1:] @ vectors[0]
-        terms = [set(lexical.query_terms(t)) for t in texts]
+        terms = [set(t) for t in lexical.terms(texts)]
         overlaps = [sum(weights[t] for t in weights.keys() & ts) / total for ts in terms]
         best_cos, best_overlap = float(cosines.max()), max(overlaps) or 1.0
         names = question_names(question)
         top_score = top[0].score
+        found_in = [new_spans(text, kind, query) if kind in TYPED else [] for text in texts]
         for i, (rank, hit, s, e) in enumerate(spans):
             same_prev = i > 0 and spans[i - 1][1] is hit
             same_next = i + 1 < len(spans) and spans[i + 1][1] is hit
             window = terms[i] | (terms[i - 1] if same_prev else set()) | (terms[i + 1] if same_next else set())
-            found = new_spans(texts[i], kind, query) if kind in TYPED else []
-            prev_found = new_spans(texts[i - 1], kind, query) if kind in TYPED and same_prev else []
+            found = found_in[i]
+            prev_found = found_in[i - 1] if same_prev else []
             lower = texts[i].lower()
             f = {
                 "cosine": float(cosines[i]),
@@ -212,18 +213,18 @@ class FeatureBuilder:
         weights = evidence.weights
         total = sum(weights.values()) or 1.0
         passage = best.hit.passage
-        in_passage = set(lexical.query_terms(f"{passage.section}\n{passage.text}"))
+        hits = evidence.hits
+        retrieved = [set(t) for t in lexical.terms([searchable(h.passage) for h in hits])]
+        in_passage = next(r for h, r in zip(hits, retrieved, strict=True) if h is best.hit)
         missing = [t for t in weights if t not in in_passage]
         # A follow-up is judged as the question asked in full: its search query (the previous question
         # joined to it) stands in for its words.
         own = set(lexical.query_terms(evidence.query))
         names = question_names(evidence.query)
         lower = passage.text.lower()
-        hits = evidence.hits
         signals = best.hit.signals
         found_names = sum(_name_in(n, lower) for n in names)
         # Topic words shared by all retrieved passages say little; the question's other words decide.
-        retrieved = [set(lexical.query_terms(f"{h.passage.section}\n{h.passage.text}")) for h in hits]
         own_terms = own or set(weights)
         local = {t: lexical.idf(t) * (1 - sum(t in r for r in retrieved) / (len(retrieved) + 1)) for t in own_terms}
         local_total = sum(local.values()) or 1.0

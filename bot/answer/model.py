@@ -19,6 +19,11 @@ import numpy as np
 MODEL_PATH = Path(__file__).with_name("answerer_model.json")
 
 
+def language_group(language: str, corpus_language: str = "nl") -> str:
+    """Which models judge a question: "nl" in the articles' language, "other" across languages."""
+    return "nl" if language == corpus_language else "other"
+
+
 @dataclass(frozen=True)
 class Logistic:
     """A standardised logistic regression: p = sigmoid(w . (x - mean) / scale + bias)."""
@@ -64,9 +69,6 @@ class AnswererModel:
     sentence: dict[str, Logistic]
     answerable: dict[str, Logistic]
     thresholds: dict[str, float]
-
-    def group(self, language: str, corpus_language: str) -> str:
-        return "nl" if language == corpus_language else "other"
 
     def to_dict(self) -> dict:
         return {
