@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.chain import Chain, build_chain, open_store
 from bot.settings import Settings
+from index.articles import load_article
 from index.embeddings import Embedder, make_embedder
 from index.sync import Indexer
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "articles" / "loekasjenko-interview-2023-08.txt"
+ARTICLE_TEXT = load_article(SAMPLE).text
+
+_SETTINGS_PREFIXES = (
+    "CITEBOT_",
+    "LLM_",
+    "TELEGRAM_",
+    "ANSWERER",
+    "ADMIN_USER_IDS",
+    "ALLOWED_CHAT_IDS",
+    "RATE_LIMIT_PER_MINUTE",
+    "MAX_QUESTION_CHARS",
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_developer_settings() -> Iterator[None]:
+    """Tests never read the developer's `.env` or citebot variables of the environment."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(Settings.model_config, "env_file", None)
+        for name in os.environ:
+            if name.startswith(_SETTINGS_PREFIXES):
+                patch.delenv(name)
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -8,10 +8,7 @@ from bot.answer.types import NOT_IN_ARTICLES, Turn
 from bot.chain import Chain
 from bot.render import render_text
 from bot.telegram.html import answer_html
-from index.articles import load_article
-from tests.conftest import SAMPLE
-
-ARTICLE_TEXT = load_article(SAMPLE).text
+from tests.conftest import ARTICLE_TEXT
 
 # Paraphrased questions about the sample article that the previous answerer refused (measured on the
 # commit before the learned answerer); each with a phrase of the passage that answers it.

@@ -8,10 +8,7 @@ import pytest
 
 from bot.answer.types import NOT_IN_ARTICLES, Turn
 from bot.chain import Chain, condense
-from index.articles import load_article
-from tests.conftest import SAMPLE
-
-ARTICLE_TEXT = load_article(SAMPLE).text
+from tests.conftest import ARTICLE_TEXT
 
 # (question, a phrase of the passage that answers it)
 DUTCH_QUESTIONS = [
