@@ -254,17 +254,26 @@ def telegram(
     settings: Settings = ctx.obj
     if settings.telegram_bot_token is None:
         raise _fail("TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and put its token in .env")
+    from telegram.error import InvalidToken, TelegramError
+
+    from bot.telegram.webhook import WebhookError, webhook_path
+    from index.sync import Indexer
+
+    if settings.telegram_webhook_url:
+        try:
+            webhook_path(settings.telegram_webhook_url)  # before the model loads
+        except WebhookError as exc:
+            raise _fail(str(exc)) from None
     chain = _chain(settings, answerer)
     store = chain.search.store
     assert store.embeddings is not None
-    from telegram.error import InvalidToken, TelegramError
-
-    from index.sync import Indexer
 
     typer.echo("citebot: starting the Telegram bot; Ctrl-C stops it.")
     server = chain.settings.telegram_api_base_url or "https://api.telegram.org"
     try:
         run(chain.settings, chain, Indexer(store, store.embeddings))
+    except WebhookError as exc:
+        raise _fail(str(exc)) from None
     except InvalidToken:
         raise _fail(f"{server} rejected TELEGRAM_BOT_TOKEN; check it with @BotFather") from None
     except TelegramError as exc:

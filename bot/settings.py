@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -52,13 +53,31 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))
     telegram_api_base_url: str | None = Field(None, validation_alias=_env("TELEGRAM_API_BASE_URL"))
     telegram_webhook_url: str | None = Field(None, validation_alias=_env("TELEGRAM_WEBHOOK_URL"))
-    telegram_webhook_port: int = Field(8443, validation_alias=_env("TELEGRAM_WEBHOOK_PORT"))
+    telegram_webhook_port: int = Field(8443, ge=0, le=65535, validation_alias=_env("TELEGRAM_WEBHOOK_PORT"))
+    telegram_webhook_listen: str = Field(
+        "127.0.0.1",
+        description="Address the webhook server binds; keep loopback behind a reverse proxy that terminates TLS.",
+        validation_alias=_env("TELEGRAM_WEBHOOK_LISTEN"),
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        None,
+        description="Telegram sends it with every update; unset: generated once and kept in DATA_DIR.",
+        validation_alias=_env("TELEGRAM_WEBHOOK_SECRET"),
+    )
     admin_user_ids: Annotated[frozenset[int], NoDecode] = Field(frozenset(), validation_alias=_env("ADMIN_USER_IDS"))
     allowed_chat_ids: Annotated[frozenset[int], NoDecode] = Field(
         frozenset(), validation_alias=_env("ALLOWED_CHAT_IDS")
     )
     rate_limit_per_minute: int = Field(10, ge=1, validation_alias=_env("RATE_LIMIT_PER_MINUTE"))
     max_question_chars: int = Field(500, ge=10, validation_alias=_env("MAX_QUESTION_CHARS"))
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and -."""
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
 
     @field_validator("admin_user_ids", "allowed_chat_ids", mode="before")
     @classmethod

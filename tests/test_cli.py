@@ -117,3 +117,12 @@ def test_minilm_passages_fit_its_sequence_length(tmp_path: Path) -> None:
     passages = split_passages(load_article(long_article), embedder.count_tokens, embedder.max_tokens)
     assert len(passages) > 2
     assert all(embedder.count_tokens(p.text) <= 254 for p in passages)
+
+
+def test_telegram_with_a_webhook_url_telegram_cannot_use_says_so_in_one_line(data: Path) -> None:
+    env = {"TELEGRAM_BOT_TOKEN": "123:abc", "TELEGRAM_WEBHOOK_URL": "bot.example.org/hook"}
+    result = runner.invoke(app, ["--data-dir", str(data), "telegram"], env=env)
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "error: TELEGRAM_WEBHOOK_URL must be an https:// URL that Telegram can reach, got 'bot.example.org/hook'"
+    ]

@@ -27,6 +27,7 @@ from bot.telegram.conversation import reply, ui_language
 from bot.telegram.limits import RateLimiter
 from bot.telegram.services import KEY, Services
 from bot.telegram.texts import text
+from bot.telegram.webhook import listening_socket, webhook_options
 from index.sync import Indexer
 
 log = logging.getLogger(__name__)
@@ -149,11 +150,14 @@ def run(settings: Settings, chain: Chain, indexer: Indexer) -> None:
     """Long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set."""
     application = build_application(settings, chain, indexer)
     if settings.telegram_webhook_url:
-        application.run_webhook(
-            listen="0.0.0.0",
-            port=settings.telegram_webhook_port,
-            webhook_url=settings.telegram_webhook_url,
-            allowed_updates=Update.ALL_TYPES,
+        options = webhook_options(settings, listening_socket(settings))
+        log.info(
+            "webhook: listening on %s:%s%s for %s",
+            settings.telegram_webhook_listen,
+            settings.telegram_webhook_port,
+            options["url_path"],
+            settings.telegram_webhook_url,
         )
+        application.run_webhook(**options, allowed_updates=Update.ALL_TYPES)
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
