@@ -42,6 +42,7 @@ bench: install
 	$(PIP) -e '.[dev,bench]'
 	$(PY) -m bench.retrieval
 	$(PY) -m bench.answers --plot bench/answers.png --before bench/answers_before.json
+	$(PY) -m bench.checks
 	$(PY) -m bench.indexing
 
 clean:

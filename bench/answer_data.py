@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +66,15 @@ def xquad_questions() -> list[Question]:
         out.append(Question(row["id"], row["question"], "nl", gold, half, answer))
         out.append(Question(row["id"] + "-en", row["question_en"], "en", gold, half, answer))
     return out
+
+
+def write_sample_articles(folder: Path) -> int:
+    """The sample article(s) of data/articles."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = sorted((ROOT / "data" / "articles").glob("*.txt"))
+    for path in paths:
+        shutil.copy(path, folder / path.name)
+    return len(paths)
 
 
 def write_news_articles(folder: Path) -> int:

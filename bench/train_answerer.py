@@ -29,6 +29,7 @@ from bench.answer_data import (
     news_questions,
     sample_questions,
     write_news_articles,
+    write_sample_articles,
     write_xquad_articles,
     xquad_questions,
 )
@@ -178,7 +179,7 @@ def main() -> None:
     embedder = make_embedder("use-multilingual")
     xquad = indexed_chain("xquad-even", write_xquad_articles, embedder)
     news = indexed_chain("news", write_news_articles, embedder)
-    sample = indexed_chain("sample", _write_sample, embedder)
+    sample = indexed_chain("sample", write_sample_articles, embedder)
     tune = [q for q in xquad_questions() if q.half == "tune"]
     news_tune = [q for q in news_questions() if q.half == "tune"]
     samples = collect(xquad, tune) + collect(news, news_tune) + collect(sample, sample_questions())
@@ -200,17 +201,6 @@ def main() -> None:
     model = AnswererModel(sentence, answerable, thresholds)
     args.out.write_text(json.dumps(model.to_dict(), indent=1) + "\n", encoding="utf-8")
     print(f"\nwrote {args.out}")
-
-
-def _write_sample(folder: Path) -> int:
-    import shutil
-
-    from bench.answer_data import ROOT
-
-    folder.mkdir(parents=True, exist_ok=True)
-    for path in (ROOT / "data" / "articles").glob("*.txt"):
-        shutil.copy(path, folder / path.name)
-    return 1
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ class LexicalIndex:
 
         self._bm25s = bm25s
         self._stemmer = Stemmer.Stemmer(language)
-        self._stopwords = _stopwords(language)
+        self._stopwords = stopwords(language)
         self.size = len(passages)
         self._bm25 = bm25s.BM25()
         self.vocabulary: set[str] = set()
@@ -73,10 +73,11 @@ _EXTRA_STOPWORDS = {
 }
 
 
-def _stopwords(language: str) -> list[str]:
-    from bm25s import stopwords
+def stopwords(language: str) -> list[str]:
+    """bm25s's stop words for 'dutch' or 'english', with our question words and auxiliaries."""
+    from bm25s import stopwords as lists
 
-    base = {"dutch": stopwords.STOPWORDS_DUTCH, "english": stopwords.STOPWORDS_EN}.get(language, ())
+    base = {"dutch": lists.STOPWORDS_DUTCH, "english": lists.STOPWORDS_EN}.get(language, ())
     return sorted(set(base) | set(_EXTRA_STOPWORDS.get(language, "").split()))
 
 

@@ -2,7 +2,9 @@
 
 Invented citation numbers are removed; every sentence must be supported by a passage it cites (or, with no
 marker of its own, by one the answer cites elsewhere): enough of its content words occur in the passage, or
-its meaning is close to one of the passage's sentences. The verdict says whether the answer may be shown.
+its meaning is close to one of the passage's sentences; and it may add nothing the passages do not say (a
+name, a number, a negation or, in the passages' language, a content word: see grounding.py). Only the exact
+"not in the articles" sentence is exempt. The verdict says whether the answer may be shown.
 """
 
 from __future__ import annotations
@@ -14,26 +16,15 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from bot.answer.grounding import Added, Grounding, clauses, fold, numbers
 from bot.answer.types import NOT_IN_ARTICLES
 from index.embeddings import Embedder
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, searchable, stopwords
 from index.retrieve import Hit
 from index.sentences import sentence_spans
 
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_WORD = re.compile(r"\w+")
-# Phrases with which a model says the passages do not answer the question.
-_REFUSALS = tuple(t.lower().rstrip(".") for t in NOT_IN_ARTICLES.values()) + (
-    "staat niet in de",
-    "niet in de passages",
-    "niet vermeld",
-    "do not contain",
-    "does not contain",
-    "don't contain",
-    "not mentioned",
-    "do not say",
-    "does not say",
-)
+_PUNCTUATION = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -45,7 +36,6 @@ class SupportConfig:
     # An English answer about Dutch passages shares no words and scores lower cosines (USE multilingual).
     cross_lingual_semantic: float = 0.44
     corpus_language: str = "nl"
-    min_words: int = 3
 
 
 @dataclass
@@ -59,6 +49,7 @@ class CheckReport:
     unsupported: list[str] = field(default_factory=list)
     uncited: list[str] = field(default_factory=list)
     support: list[float] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self) | {"support": [round(s, 3) for s in self.support]}
@@ -103,8 +94,15 @@ def _numbers(text: str) -> tuple[int, ...]:
 
 
 def is_refusal(text: str) -> bool:
-    lowered = text.lower()
-    return any(phrase in lowered for phrase in _REFUSALS)
+    """Exactly the prompt's "not in the articles" sentence (any case, punctuation or spacing)."""
+    return _normal(text) in _REFUSALS
+
+
+def _normal(text: str) -> str:
+    return _PUNCTUATION.sub(" ", text.lower()).strip()
+
+
+_REFUSALS = frozenset(_normal(t) for t in NOT_IN_ARTICLES.values())
 
 
 class AnswerChecker:
@@ -117,11 +115,18 @@ class AnswerChecker:
         # A passage's sentences are compared with several answer sentences and then searched for the quote:
         # embed them once per passage (the retrieved passages repeat from question to question, too).
         self._sentence_vectors = functools.lru_cache(maxsize=64)(self._embed_sentences)
+        self._clause_vectors = functools.lru_cache(maxsize=64)(self._embed_clauses)
         self.lexical = lexical
         self.config = config or SupportConfig()
+        self.grounding = Grounding(
+            terms=lambda texts: self.lexical().terms(texts),
+            stopwords=frozenset(fold(w) for w in stopwords("dutch") + stopwords("english")),
+            similar=self._best_cosine,
+        )
 
-    def check(self, text: str, hits: Sequence[Hit], language: str = "nl") -> CheckedAnswer:
-        """Validate `text` (citing hits as [1]..[n]) and renumber its citations 1..m in order of use."""
+    def check(self, text: str, hits: Sequence[Hit], language: str = "nl", question: str = "") -> CheckedAnswer:
+        """Validate `text` (citing hits as [1]..[n]) and renumber its citations 1..m in order of use.
+        `question` (the standalone question) may lend the answer its own words, never names or numbers."""
         report = CheckReport()
         sentences = parse_sentences(text.strip())
         if not sentences:
@@ -132,23 +137,22 @@ class AnswerChecker:
         sentences = [Sentence(s.text, tuple(dict.fromkeys(n for n in s.cites if n in valid))) for s in sentences]
         order = list(dict.fromkeys(n for s in sentences for n in s.cites))
         report.cited = order
-        claims = [s for s in sentences if not is_refusal(s.text)]
+        claims = [s for s in sentences if not self._exempt(s)]
         if not order:
-            if len(claims) < len(sentences):
+            if not claims and any(is_refusal(s.text) for s in sentences):
                 report.verdict = "refusal"
             else:
                 report.verdict, report.reason = "fallback", "no valid citation"
             return CheckedAnswer("", [], [], report)
         for sentence in claims:
-            if len(_WORD.findall(sentence.text)) < self.config.min_words:
-                report.support.append(1.0)
-                continue
-            sources = sentence.cites or tuple(order)
+            sources = [hits[n - 1] for n in sentence.cites or order]
             if not sentence.cites:
                 report.uncited.append(sentence.text)
-            score = max(self._support(sentence.text, hits[n - 1], language) for n in sources)
+            score = max(self._support(sentence.text, hit, language) for hit in sources)
+            added = self._added(sentence.text, sources, language, question)
             report.support.append(score)
-            if score < 1.0:
+            report.added += added.describe()
+            if score < 1.0 or added:
                 report.unsupported.append(sentence.text)
         if report.unsupported:
             report.verdict, report.reason = "fallback", f"{len(report.unsupported)} unsupported sentence(s)"
@@ -156,6 +160,43 @@ class AnswerChecker:
         renumbered = [Sentence(s.text, tuple(renumber[n] for n in s.cites)) for s in sentences]
         final = " ".join(s.text + "".join(f" [{n}]" for n in s.cites) for s in renumbered)
         return CheckedAnswer(final, [hits[n - 1] for n in order], renumbered, report)
+
+    def _exempt(self, sentence: Sentence) -> bool:
+        """The exact refusal sentence, or a sentence with no citation and no content word ("Kort gezegd:")."""
+        if is_refusal(sentence.text):
+            return True
+        return not sentence.cites and not self.lexical().query_terms(sentence.text) and not numbers(sentence.text)
+
+    def _added(self, claim: str, sources: Sequence[Hit], language: str, question: str) -> Added:
+        """What the claim says that none of its passages does; a negation is judged clause by clause against
+        the passage clauses closest to it in meaning and in words."""
+        candidates = [c for hit in sources for c in self._clauses(hit.passage.text)]
+        vectors = [self._clause_vectors(hit.passage.text) for hit in sources]
+        matrix = np.concatenate(vectors) if candidates else np.zeros((0, 0), dtype=np.float32)
+        candidate_terms = [set(t) for t in self.lexical().terms(candidates)]
+
+        def closest(part: str) -> list[str]:
+            if not candidates:
+                return []
+            cosines = matrix @ np.asarray(self.embedder.embed_query(part), dtype=np.float32)
+            terms = set(self.lexical().query_terms(part))
+            overlap = np.array([len(terms & t) for t in candidate_terms], dtype=np.float32) + cosines
+            return list(dict.fromkeys([candidates[int(np.argmax(cosines))], candidates[int(np.argmax(overlap))]]))
+
+        same = language == self.config.corpus_language
+        return self.grounding.added(claim, [searchable(h.passage) for h in sources], closest, question, same)
+
+    @staticmethod
+    def _clauses(passage: str) -> list[str]:
+        return [c for s, e in sentence_spans(passage) for c in clauses(passage[s:e])]
+
+    def _embed_clauses(self, passage: str) -> np.ndarray:
+        parts = self._clauses(passage)
+        return np.asarray(self.embedder.embed_documents(parts), dtype=np.float32) if parts else np.zeros((0, 0))
+
+    def _best_cosine(self, text: str, others: Sequence[str]) -> float:
+        vectors = np.asarray(self.embedder.embed_documents([text, *others]), dtype=np.float32)
+        return float((vectors[1:] @ vectors[0]).max()) if len(others) else 0.0
 
     def _support(self, sentence: str, hit: Hit, language: str) -> float:
         """>= 1.0 when supported: the larger of the two signals, each divided by its bar."""

@@ -123,7 +123,7 @@ class LlmAnswerer:
             reason = reason_for(exc)
             log.warning("LLM failed (%s); using the extractive answer", reason)
             return self._fallback(question, query, hits, language, CheckReport("fallback", reason))
-        checked = self.checker.check(raw, top, language)
+        checked = self.checker.check(raw, top, language, question=query)
         report = checked.report
         if report.verdict == "refusal":
             return Answer.not_in_articles(question, query, language, answerer="llm", checks=report.to_dict())
