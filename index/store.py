@@ -24,6 +24,8 @@ from index.passages import Passage
 PASSAGES = "citebot_passages"
 SENTENCES = "citebot_sentences"
 ARTICLES = "citebot_articles"
+PAGE = 5_000  # rows per read: SQLite allows 32,766 bound variables per query
+FILTER_IDS = 100  # above this many article ids, read everything and filter here instead of `$in`
 
 
 @dataclass(frozen=True)
@@ -129,8 +131,7 @@ class PassageStore:
 
     def articles(self) -> dict[str, ArticleRecord]:
         """Every indexed article, by id."""
-        rows = self._catalog.get(include=["metadatas"])
-        return {i: _record(meta) for i, meta in zip(rows["ids"], rows["metadatas"], strict=True)}
+        return {i: _record(meta) for i, _, meta in _rows(self._catalog, include=["metadatas"])}
 
     def article(self, article_id: str) -> ArticleRecord | None:
         rows = self._catalog.get(ids=[article_id], include=["metadatas"])
@@ -186,14 +187,17 @@ class PassageStore:
         self._sentences.delete(where=where)
 
     def collect_garbage(self) -> int:
-        """Delete rows no catalog record names (left by an interrupted run); returns how many passages."""
+        """Delete passage and sentence rows no catalog record names (left by an interrupted run); returns how
+        many rows went."""
         current = {a.id: a.version for a in self.articles().values()}
-        rows = self._passages.get(include=["metadatas"])
-        stale = {
-            (m["article_id"], m["version"]) for m in rows["metadatas"] if current.get(m["article_id"]) != m["version"]
-        }
-        dropped = sum(1 for m in rows["metadatas"] if (m["article_id"], m["version"]) in stale)
-        for article_id, _version in stale:
+        stale: set[tuple[str, str]] = set()
+        dropped = 0
+        for collection in (self._passages, self._sentences):
+            for _, _, meta in _rows(collection, include=["metadatas"]):
+                if current.get(meta["article_id"]) != meta["version"]:
+                    stale.add((meta["article_id"], meta["version"]))
+                    dropped += 1
+        for article_id in {a for a, _ in stale}:
             self._drop_versions(article_id, keep=current.get(article_id))
         return dropped
 
@@ -208,16 +212,18 @@ class PassageStore:
     # ---- reads ---------------------------------------------------------------------------------
 
     def passages(self, article_ids: Iterable[str] | None = None) -> list[Passage]:
-        """Every current passage (of the catalog's versions), in article order."""
+        """Every current passage (of the catalog's versions), in article order. Read in pages: SQLite allows
+        32,766 bound variables, so one `get` of a large collection fails."""
         current = {a.id: a.version for a in self.articles().values()}
         if article_ids is not None:
             current = {k: v for k, v in current.items() if k in set(article_ids)}
         if not current:
             return []
-        rows = self._passages.get(where=_article_filter(list(current)), include=["documents", "metadatas"])
+        # A filter names each article id as a variable: only worth it for a few articles.
+        where = _article_filter(list(current)) if len(current) <= FILTER_IDS else None
         out = [
             Passage.from_metadata(i, text, meta)
-            for i, text, meta in zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True)
+            for i, text, meta in _rows(self._passages, where=where, include=["documents", "metadatas"])
             if current.get(meta["article_id"]) == meta["version"]
         ]
         return sorted(out, key=lambda p: (p.article_id, p.ordinal))
@@ -251,6 +257,19 @@ class PassageStore:
         where = _article_filter(article_ids) if article_ids else None
         hits = collection.similarity_search_by_vector_with_relevance_scores(vector, k=n, filter=where)
         return [(key(doc), 1.0 - float(distance)) for doc, distance in hits]
+
+
+def _rows(collection: Chroma, where: dict[str, Any] | None = None, include: list[str] | None = None):
+    """(id, document, metadata) of every matching row, PAGE rows per query."""
+    offset = 0
+    while True:
+        page = collection.get(where=where, include=include or ["metadatas"], limit=PAGE, offset=offset)
+        ids = page["ids"]
+        documents = page.get("documents") or [None] * len(ids)
+        yield from zip(ids, documents, page.get("metadatas") or [{}] * len(ids), strict=True)
+        if len(ids) < PAGE:
+            return
+        offset += PAGE
 
 
 def _record(meta: dict | None) -> ArticleRecord:
