@@ -174,7 +174,7 @@ def test_follow_ups_use_history_which_survives_a_restart_and_reset_clears_it(set
     run_bot(setup, after_restart)  # a new Application: history comes from the persistence file
 
 
-def test_operators_add_a_document_and_everyone_else_is_refused(setup: Setup) -> None:
+def test_operators_add_a_document_and_everyone_else_is_refused(setup: Setup, caplog: pytest.LogCaptureFixture) -> None:
     article = (
         "date 2024-05-01\nNieuw artikel\n\nDe gemeenteraad van Gent keurde de nieuwe fietsbrug over de Leie goed.\n"
     )
@@ -215,9 +215,17 @@ def test_operators_add_a_document_and_everyone_else_is_refused(setup: Setup) -> 
         assert "removed: <code>gent</code>" in (await replies(api, ADMIN, count=4))[3]["text"]
         api.push(message("/reindex", chat_id=ADMIN, user_id=ADMIN))
         assert "gent" not in (await replies(api, ADMIN, count=5))[4]["text"]  # the file moved to .removed/
+        api.push(message("/stats", chat_id=ADMIN, user_id=ADMIN))
+        counted = (await replies(api, ADMIN, count=6))[5]["text"]
+        assert "add denied 1" in counted and "remove denied 1" in counted and "remove done 1" in counted
 
-    run_bot(setup, scenario)
+    with caplog.at_level(logging.INFO, logger="citebot.audit"):
+        run_bot(setup, scenario)
     assert set(setup.chain.search.store.articles()) == {"loekasjenko-interview-2023-08"}
+    audit = [r.getMessage() for r in caplog.records if r.name == "citebot.audit"]
+    assert f"audit user={USER} action=remove target='gent' result=denied" in audit
+    assert f"audit user={ADMIN} action=remove target='gent' result=done" in audit
+    assert f"audit user={ADMIN} action=add target='gent.txt' result=done" in audit
 
 
 def test_in_groups_only_mentions_replies_and_ask_are_answered(setup: Setup) -> None:
@@ -400,3 +408,49 @@ def test_sources_scope_buttons_and_a_failing_question_reply_briefly(setup: Setup
         assert "[1]" in (await replies(api, 1, count=6))[5]["text"]  # the bot is still running
 
     run_bot(setup, scenario)
+
+
+def test_edits_channel_posts_and_forged_buttons_are_ignored_cleanly(setup: Setup) -> None:
+    async def scenario(api: BotApi) -> None:
+        asked = message(QUESTION)["message"]
+        api.push({"edited_message": {**asked, "edit_date": asked["date"] + 5}})
+        api.push({"channel_post": {**asked, "chat": {"id": -1009, "type": "channel"}}})
+        forged = {"id": "cb-forged", "from": user(1), "chat_instance": "1", "data": "src:abc:1"}
+        api.push(
+            {"callback_query": {**forged, "message": {**asked, "from": {"id": 999, "is_bot": True, "first_name": "b"}}}}
+        )
+        api.push({"callback_query": {**forged, "id": "cb-inline", "inline_message_id": "x", "data": "src:1:1"}})
+        api.push({"callback_query": {**forged, "id": "cb-scope", "inline_message_id": "x", "data": "scope:all"}})
+        # The barrier: a new question after them is answered, and it is the only message sent.
+        api.push(message("Wat wil Loekasjenko met de Krim?"))
+        await replies(api, 1)
+        for _ in range(100):
+            if len(api.sent("answerCallbackQuery")) == 3:
+                break
+            await asyncio.sleep(0.05)
+        alerts = {c["callback_query_id"]: c for c in api.sent("answerCallbackQuery")}
+        assert set(alerts) == {"cb-forged", "cb-inline", "cb-scope"}
+        assert all(a["text"] == "Dat antwoord is te oud; stel de vraag opnieuw." for a in alerts.values())
+        assert len(api.sent("sendMessage")) == 1 and api.sent("sendMessage", -1009) == []
+
+    run_bot(setup, scenario)
+
+
+@pytest.mark.parametrize(
+    "damage", [b"", b"\x80\x05\x95garbage", b"not a pickle at all"], ids=["empty", "truncated", "garbage"]
+)
+def test_damaged_chat_state_is_moved_aside_and_the_bot_starts(
+    setup: Setup, damage: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    state = setup.settings.data_dir / "telegram-chats.pickle"
+    state.write_bytes(damage)
+
+    async def scenario(api: BotApi) -> None:
+        api.push(message(QUESTION))
+        assert "[1]" in (await replies(api, 1))[0]["text"]
+
+    run_bot(setup, scenario)
+    aside = list(state.parent.glob("telegram-chats.pickle.damaged-*"))
+    assert len(aside) == 1 and aside[0].read_bytes() == damage
+    assert any("moved it to telegram-chats.pickle.damaged-" in r.getMessage() for r in caplog.records)
+    assert state.stat().st_size > 0  # written again, whole, on shutdown

@@ -15,7 +15,6 @@ from telegram.ext import (
     ContextTypes,
     MessageHandler,
     PersistenceInput,
-    PicklePersistence,
     TypeHandler,
     filters,
 )
@@ -25,6 +24,7 @@ from bot.settings import Settings
 from bot.telegram import conversation, operators
 from bot.telegram.conversation import reply, ui_language
 from bot.telegram.limits import RateLimiter
+from bot.telegram.persistence import SafePicklePersistence
 from bot.telegram.services import KEY, Services
 from bot.telegram.texts import text
 from bot.telegram.webhook import listening_socket, webhook_options
@@ -79,7 +79,7 @@ def build_application(settings: Settings, chain: Chain, indexer: Indexer) -> App
         .token(settings.telegram_bot_token.get_secret_value())
         .concurrent_updates(True)
         .persistence(
-            PicklePersistence(
+            SafePicklePersistence(
                 Path(settings.data_dir) / "telegram-chats.pickle",
                 store_data=PersistenceInput(bot_data=False, user_data=False, callback_data=False),
                 update_interval=5,
@@ -106,7 +106,15 @@ async def _post_init(application: Application) -> None:
     await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
 
 
+async def only_new_messages(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edited message was answered when it was new, and channel posts are not questions to the bot:
+    both are ignored, silently (so are any other update kinds no handler asks for)."""
+    if update.message is None and update.callback_query is None:
+        raise ApplicationHandlerStop
+
+
 def add_handlers(application: Application, settings: Settings) -> None:
+    application.add_handler(TypeHandler(Update, only_new_messages), group=-2)
     if settings.allowed_chat_ids:
         allowed = settings.allowed_chat_ids
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from dataclasses import asdict
 from html import escape
@@ -214,10 +215,10 @@ class Streamer:
 async def on_source_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A source button: show the full passage behind [n]."""
     query = update.callback_query
-    _, number, n = (query.data or "src:0:0").split(":")
-    kept = context.chat_data.get("answers", {}).get(int(number))
-    citation = next((c for c in kept["citations"] if c["n"] == int(n)), None) if kept else None
-    if citation is None:
+    match = re.fullmatch(r"src:(\d{1,9}):(\d{1,3})", query.data or "")
+    kept = (context.chat_data or {}).get("answers", {}).get(int(match.group(1))) if match else None
+    citation = next((c for c in kept["citations"] if c["n"] == int(match.group(2))), None) if kept else None
+    if citation is None or query.message is None:  # forged or stale data, or a message Telegram no longer has
         await with_retry(lambda: query.answer(text(ui_language(update), "gone"), show_alert=True))
         return
     await with_retry(lambda: query.answer())
@@ -256,6 +257,9 @@ async def on_scope_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     query = update.callback_query
     article_id = (query.data or "scope:").split(":", 1)[1]
     language = ui_language(update)
+    if query.message is None or context.chat_data is None:  # no chat to scope
+        await with_retry(lambda: query.answer(text(language, "gone"), show_alert=True))
+        return
     store = services(context).chain.search.store
     record = await asyncio.to_thread(store.article, article_id) if article_id else None
     await with_retry(lambda: query.answer())

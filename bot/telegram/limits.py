@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -35,6 +35,7 @@ class Stats:
 
     latencies_ms: list[float] = field(default_factory=list)
     refused: int = 0
+    operator_actions: Counter[str] = field(default_factory=Counter)  # "remove done", "reindex denied", ...
 
     def record(self, latency_ms: float, answered: bool) -> None:
         self.latencies_ms.append(latency_ms)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import shutil
 import tempfile
 from collections.abc import Callable, Coroutine
@@ -22,21 +23,44 @@ from index.errors import ArticleError, IndexingError
 from index.sync import SyncReport
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+audit = logging.getLogger("citebot.audit")
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
 def admins_only(handler: Handler) -> Handler:
     """Non-admins get a polite refusal and nothing runs."""
 
+    action = handler.__name__.removesuffix("_document")
+
     @functools.wraps(handler)
     async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = update.effective_user
-        if user is None or user.id not in services(context).settings.admin_user_ids:
+        svc = services(context)
+        if user is None or user.id not in svc.settings.admin_user_ids:
+            _audit(svc, update, action, "denied")
             await reply(update.effective_message, text(ui_language(update), "admins_only"))
             return
-        await handler(update, context)
+        try:
+            await handler(update, context)
+        except Exception as exc:
+            _audit(svc, update, action, f"failed ({type(exc).__name__})")
+            raise
+        _audit(svc, update, action, "done")
 
     return guarded
+
+
+def _audit(svc: Services, update: Update, action: str, result: str) -> None:
+    """One audit line per operator action (who, what, on which article or file, how it ended)."""
+    message = update.effective_message
+    user = update.effective_user
+    target = ""
+    if message is not None:
+        document = message.document or (message.reply_to_message.document if message.reply_to_message else None)
+        words = (message.text or message.caption or "").split(maxsplit=1)
+        target = document.file_name or "" if document else (words[1] if len(words) > 1 else "")
+    audit.info("audit user=%s action=%s target=%r result=%s", user.id if user else None, action, target[:200], result)
+    svc.stats.operator_actions[f"{action} {result.split()[0]}"] += 1
 
 
 def report_html(report: SyncReport) -> str:
@@ -151,5 +175,6 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         f"passages: {sum(r.passages for r in records.values())}",
         f"questions answered: {asked - svc.stats.refused} (of {asked}; {svc.stats.refused} not in the articles)",
         f"latency p50 / p95: {p50:.0f} / {p95:.0f} ms",
+        "operator actions: " + (", ".join(f"{k} {v}" for k, v in sorted(svc.stats.operator_actions.items())) or "none"),
     ]
     await reply(update.effective_message, "\n".join(lines))
