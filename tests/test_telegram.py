@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
+from telegram.ext import Application
 
 from bot.chain import Chain, build_chain, open_store
 from bot.settings import Settings
@@ -57,8 +58,18 @@ def setup(tmp_path: Path, embedder: Embedder) -> Setup:
 Scenario = Callable[[BotApi], Awaitable[None]]
 
 
-def run_bot(setup: Setup, scenario: Scenario, chain: Chain | None = None, **overrides: object) -> BotApi:
-    """Start the real Application against a fresh stand-in server, run the scenario, stop it."""
+Starter = Callable[[Application, Settings], Awaitable[object]]
+
+
+async def start_polling(application: Application, settings: Settings) -> None:
+    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+
+
+def run_bot(
+    setup: Setup, scenario: Scenario, chain: Chain | None = None, start: Starter = start_polling, **overrides: object
+) -> BotApi:
+    """Start the real Application against a fresh stand-in server (long polling unless `start` says
+    otherwise), run the scenario, stop it."""
     api = BotApi(TOKEN)
     base = api.start()
     settings = setup.settings.model_copy(update={"telegram_api_base_url": base, **overrides})
@@ -67,7 +78,7 @@ def run_bot(setup: Setup, scenario: Scenario, chain: Chain | None = None, **over
         application = build_application(settings, chain or setup.chain, setup.indexer)
         async with application:
             await application.start()
-            await application.updater.start_polling(poll_interval=0.0, timeout=1)
+            await start(application, settings)
             try:
                 await scenario(api)
             finally:

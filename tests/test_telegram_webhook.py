@@ -3,7 +3,6 @@ stand-in, and updates posted to it as Telegram (or an attacker) would post them.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import os
 import stat
@@ -14,13 +13,13 @@ import httpx
 import pytest
 from pydantic import SecretStr, ValidationError
 from telegram import Update
+from telegram.ext import Application
 
 from bot.settings import Settings
-from bot.telegram.app import build_application
 from bot.telegram.webhook import SECRET_FILE, WebhookError, listening_socket, webhook_options, webhook_path
 from index.embeddings import Embedder
 from tests.botapi import BotApi, message
-from tests.test_telegram import ADMIN, QUESTION, TOKEN, Setup, replies
+from tests.test_telegram import ADMIN, QUESTION, Setup, replies, run_bot
 
 URL = "https://bot.example.org/telegram/citebot-hook"
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -36,41 +35,27 @@ def setup(tmp_path: Path, embedder: Embedder) -> Setup:
 
 def run_webhook_bot(setup: Setup, scenario: Callable[[BotApi, Poster, str], Awaitable[None]]) -> BotApi:
     """Serve the bot's webhook on a free loopback port; `post(update, secret=..., path=...)` sends one update."""
-    api = BotApi(TOKEN)
-    base = api.start()
-    settings = setup.settings.model_copy(
-        update={"telegram_api_base_url": base, "telegram_webhook_url": URL, "telegram_webhook_port": 0}
-    )
+    served: dict = {}
 
-    ids = itertools.count(1)
-
-    async def main() -> None:
-        application = build_application(settings, setup.chain, setup.indexer)
+    async def start(application: Application, settings: Settings) -> None:
         sock = listening_socket(settings)
-        port = sock.getsockname()[1]
-        options = webhook_options(settings, sock)
-        async with application, httpx.AsyncClient(timeout=10) as client:
-            await application.start()
-            await application.updater.start_webhook(**options, allowed_updates=Update.ALL_TYPES)
+        served["port"], served["options"] = sock.getsockname()[1], webhook_options(settings, sock)
+        await application.updater.start_webhook(**served["options"], allowed_updates=Update.ALL_TYPES)
+
+    async def posting(api: BotApi) -> None:
+        ids = itertools.count(1)
+        async with httpx.AsyncClient(timeout=10) as client:
 
             async def post(
                 update: dict, secret: str | None = None, path: str = "/telegram/citebot-hook"
             ) -> httpx.Response:
                 headers = {HEADER: secret} if secret is not None else {}
-                update = {"update_id": next(ids), **update}
-                return await client.post(f"http://127.0.0.1:{port}{path}", json=update, headers=headers)
+                url = f"http://127.0.0.1:{served['port']}{path}"
+                return await client.post(url, json={"update_id": next(ids), **update}, headers=headers)
 
-            try:
-                await scenario(api, post, options["secret_token"])
-            finally:
-                await application.updater.stop()
-                await application.stop()
+            await scenario(api, post, served["options"]["secret_token"])
 
-    try:
-        asyncio.run(main())
-    finally:
-        api.stop()
-    return api
+    return run_bot(setup, posting, start=start, telegram_webhook_url=URL, telegram_webhook_port=0)
 
 
 def test_an_update_with_the_secret_is_answered_and_forged_ones_change_nothing(setup: Setup) -> None:
