@@ -36,12 +36,16 @@ def run(half: str, show: bool) -> list[dict]:
         chains["news"] = indexed_chain("news", write_news_articles, embedder)
     else:
         print(f"news claims skipped: {SHARED_BENCH / 'articles_nl.jsonl'} not found")
+    # One checker per index, so that passages' sentence and clause vectors are embedded once.
+    checkers = {
+        name: AnswerChecker(embedder, lambda chain=chain: chain.search.lexical) for name, chain in chains.items()
+    }
     rows = []
     for claim in claims:
-        chain = chains.get("news" if claim["article"].startswith("dpg") else "sample")
-        if chain is None:
+        name = "news" if claim["article"].startswith("dpg") else "sample"
+        if name not in chains:
             continue
-        checker = AnswerChecker(embedder, lambda chain=chain: chain.search.lexical)
+        chain, checker = chains[name], checkers[name]
         passage = next(p for p in chain.search.passages if p.article_id == claim["article"] and claim["at"] in p.text)
         report = checker.check(f"{claim['claim']} [1]", [Hit(passage, 1.0)], claim["lang"]).report
         passed = report.verdict == "ok"

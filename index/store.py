@@ -216,7 +216,8 @@ class PassageStore:
         32,766 bound variables, so one `get` of a large collection fails."""
         current = {a.id: a.version for a in self.articles().values()}
         if article_ids is not None:
-            current = {k: v for k, v in current.items() if k in set(article_ids)}
+            wanted = set(article_ids)
+            current = {k: v for k, v in current.items() if k in wanted}
         if not current:
             return []
         # A filter names each article id as a variable: only worth it for a few articles.

@@ -121,7 +121,7 @@ class AnswerChecker:
         self.grounding = Grounding(
             terms=lambda texts: self.lexical().terms(texts),
             stopwords=frozenset(fold(w) for w in stopwords("dutch") + stopwords("english")),
-            similar=self._best_cosine,
+            similar=self._best_cosines,
         )
 
     def check(self, text: str, hits: Sequence[Hit], language: str = "nl", question: str = "") -> CheckedAnswer:
@@ -194,9 +194,12 @@ class AnswerChecker:
         parts = self._clauses(passage)
         return np.asarray(self.embedder.embed_documents(parts), dtype=np.float32) if parts else np.zeros((0, 0))
 
-    def _best_cosine(self, text: str, others: Sequence[str]) -> float:
-        vectors = np.asarray(self.embedder.embed_documents([text, *others]), dtype=np.float32)
-        return float((vectors[1:] @ vectors[0]).max()) if len(others) else 0.0
+    def _best_cosines(self, texts: Sequence[str], others: Sequence[str]) -> list[float]:
+        """Each text's best cosine with any of `others`."""
+        if not texts or not others:
+            return [0.0] * len(texts)
+        vectors = np.asarray(self.embedder.embed_documents([*texts, *others]), dtype=np.float32)
+        return [float(v) for v in (vectors[: len(texts)] @ vectors[len(texts) :].T).max(axis=1)]
 
     def _support(self, sentence: str, hit: Hit, language: str) -> float:
         """>= 1.0 when supported: the larger of the two signals, each divided by its bar."""

@@ -101,14 +101,15 @@ def numbers(text: str) -> set[str]:
     return found
 
 
+def _negations(folded: str) -> list[str]:
+    """The negation words of a folded text ("niet", "not", "n't"); "niet alleen" / "not only" is none."""
+    words = _WORD.findall(_NOT_ONLY.sub(" ", folded))
+    return [w for w in words if w in NEGATIONS or w.endswith(("n't", "n’t"))]
+
+
 def negation(text: str) -> str:
-    """The first negation word of `text` ("niet", "not", "n't"), or ''."""
-    for word in _WORD.findall(_NOT_ONLY.sub(" ", fold(text))):
-        if word in NEGATIONS:
-            return word
-        if word.endswith(("n't", "n’t")):
-            return word
-    return ""
+    """The first negation word of `text`, or ''."""
+    return next(iter(_negations(fold(text))), "")
 
 
 def names(claim: str, stopwords: frozenset[str]) -> list[str]:
@@ -130,11 +131,12 @@ def names(claim: str, stopwords: frozenset[str]) -> list[str]:
 @dataclass
 class Grounding:
     """Checks claims against passages. `terms` stems content words (the lexical index's tokenizer);
-    `similar` gives the cosine of two short texts across languages (the embedder)."""
+    `similar(texts, others)` gives each text's best cosine with any of `others`, across languages (the
+    embedder)."""
 
     terms: Callable[[list[str]], list[list[str]]]
     stopwords: frozenset[str]
-    similar: Callable[[str, Sequence[str]], float]
+    similar: Callable[[Sequence[str], Sequence[str]], list[float]]
 
     def added(
         self,
@@ -165,9 +167,9 @@ class Grounding:
                 continue
             if any(SequenceMatcher(None, key, w).ratio() >= NAME_FUZZY for w in words if len(w) >= 3):
                 continue
-            if not same_language and capitalised and self.similar(name, capitalised) >= NAME_COSINE:
-                continue
             new.append(name)
+        if new and not same_language and capitalised:  # one embedding call for all the names left
+            new = [n for n, cosine in zip(new, self.similar(new, capitalised), strict=True) if cosine < NAME_COSINE]
         return new
 
     def _new_words(self, claim: str, source: str, question: str) -> list[str]:
@@ -217,6 +219,5 @@ def _new_negation(claim: str, closest: Sequence[str]) -> str:
 
 def polarity(text: str) -> int:
     """1 when a clause denies (an odd number of negation and denial words), else 0."""
-    folded = _NOT_ONLY.sub(" ", fold(text))
-    count = sum(w in NEGATIONS or w.endswith(("n't", "n’t")) for w in _WORD.findall(folded))
-    return (count + len(_NEGATIVE_MEANING.findall(folded))) % 2
+    folded = fold(text)
+    return (len(_negations(folded)) + len(_NEGATIVE_MEANING.findall(_NOT_ONLY.sub(" ", folded)))) % 2

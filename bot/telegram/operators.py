@@ -58,7 +58,7 @@ def _audit(svc: Services, update: Update, action: str, result: str) -> None:
     if message is not None:
         document = message.document or (message.reply_to_message.document if message.reply_to_message else None)
         words = (message.text or message.caption or "").split(maxsplit=1)
-        target = document.file_name or "" if document else (words[1] if len(words) > 1 else "")
+        target = (document.file_name or "") if document else (words[1] if len(words) > 1 else "")
     audit.info("audit user=%s action=%s target=%r result=%s", user.id if user else None, action, target[:200], result)
     svc.stats.operator_actions[f"{action} {result.split()[0]}"] += 1
 
