@@ -36,6 +36,7 @@ class Question:
     answer: str | None = None  # a piece of text that must be in the quote, when known
     history: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     set: str = "xquad"
+    topic: str = ""  # the source article (XQuAD: aAA): cross-validation keeps an article's questions together
 
 
 def xquad_half(passage_id: str) -> str:
@@ -63,8 +64,9 @@ def xquad_questions() -> list[Question]:
         gold = pid if _even(pid) else None
         answer = row["answer"] if row["answer_match"] != "none" else None
         half = xquad_half(pid)
-        out.append(Question(row["id"], row["question"], "nl", gold, half, answer))
-        out.append(Question(row["id"] + "-en", row["question_en"], "en", gold, half, answer))
+        topic = pid.rsplit("-p", 1)[0]
+        out.append(Question(row["id"], row["question"], "nl", gold, half, answer, topic=topic))
+        out.append(Question(row["id"] + "-en", row["question_en"], "en", gold, half, answer, topic=topic))
     return out
 
 
@@ -103,6 +105,7 @@ def news_questions() -> list[Question]:
                     q.get("a"),
                     history,
                     "news",
+                    article["id"],
                 )
             )
     return out
@@ -115,11 +118,11 @@ def sample_questions() -> list[Question]:
     spec = json.loads(SAMPLE_QUESTIONS.read_text(encoding="utf-8"))
     article = Path(spec["article"]).stem
     out = [
-        Question(f"sample-{i}", q, detect_language(q), article, "tune", evidence, set="sample")
+        Question(f"sample-{i}", q, detect_language(q), article, "tune", evidence, set="sample", topic="sample")
         for i, (q, evidence) in enumerate(spec["answerable"])
     ]
     out += [
-        Question(f"sample-u{i}", q, detect_language(q), None, "tune", set="sample")
+        Question(f"sample-u{i}", q, detect_language(q), None, "tune", set="sample", topic="sample")
         for i, q in enumerate(spec["unanswerable"])
     ]
     return out

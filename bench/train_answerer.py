@@ -99,7 +99,18 @@ def fit(
     return Logistic(features, model.coef_[0], float(model.intercept_[0]), mean, scale)
 
 
-def train_sentence(samples: list[Sample]) -> Logistic:
+def feature_sets(group: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The sentence and answerability features of a language group. Matching words by meaning (the
+    "soft" features) is for questions in another language than the articles': in the articles' own
+    language shared words already say it, and on our own Dutch questions it made both models worse."""
+    if group == "other":
+        return SENTENCE_FEATURES, QUESTION_FEATURES
+    return tuple(f for f in SENTENCE_FEATURES if not f.startswith("soft")), tuple(
+        f for f in QUESTION_FEATURES if not f.startswith("soft")
+    )
+
+
+def train_sentence(samples: list[Sample], features: tuple[str, ...] = SENTENCE_FEATURES) -> Logistic:
     rows, labels, weights = [], [], []
     for s in samples:
         if s.question.answer is None or s.question.gold is None:
@@ -110,14 +121,16 @@ def train_sentence(samples: list[Sample]) -> Logistic:
         # News passages are long (many candidates per question) and few; each such question counts more.
         weight = NEWS_WEIGHT if s.question.set != "xquad" else 1.0
         for c, flag in zip(s.evidence.candidates, flags, strict=True):
-            rows.append([c.features[f] for f in SENTENCE_FEATURES])
+            rows.append([c.features[f] for f in features])
             labels.append(int(flag))
             weights.append(weight)
-    return fit(np.array(rows), np.array(labels), SENTENCE_FEATURES, weight=np.array(weights))
+    return fit(np.array(rows), np.array(labels), features, weight=np.array(weights))
 
 
-def answer_rows(samples: list[Sample], ranker: Logistic) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str]]]:
-    """Question features with the ranker's best sentence; outcome: right / wrong / unanswerable."""
+def answer_rows(
+    samples: list[Sample], ranker: Logistic, features: tuple[str, ...] = QUESTION_FEATURES
+) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str, str]]]:
+    """Question features with the ranker's best sentence; outcome: (set, right / wrong / unanswerable, topic)."""
     rows, labels, outcome = [], [], []
     for s in samples:
         cands = s.evidence.candidates
@@ -125,23 +138,23 @@ def answer_rows(samples: list[Sample], ranker: Logistic) -> tuple[np.ndarray, np
             continue
         rank_candidates(s.evidence, ranker)
         values = s.builder.question_features(s.evidence, cands[0], cands[1] if len(cands) > 1 else None)
-        rows.append([values[f] for f in QUESTION_FEATURES])
+        rows.append([values[f] for f in features])
         q = s.question
         right = q.gold is not None and cands[0].hit.passage.article_id == q.gold
         if right and q.set != "xquad" and q.answer:
             right = q.answer.casefold() in cands[0].text.casefold()
         labels.append(int(right))
-        outcome.append((q.set, "unanswerable" if q.gold is None else ("right" if right else "wrong")))
+        outcome.append((q.set, "unanswerable" if q.gold is None else ("right" if right else "wrong"), q.topic))
     return np.array(rows), np.array(labels), outcome
 
 
-def choose_threshold(p: np.ndarray, outcome: list[tuple[str, str]]) -> tuple[float, list[list[object]]]:
+def choose_threshold(p: np.ndarray, outcome: list[tuple[str, str, str]]) -> tuple[float, list[list[object]]]:
     """The lowest threshold meeting the refusal and wrong-citation targets on XQuAD; the curve as table rows.
 
     Only XQuAD questions choose it: they are the many, with unanswerable ones by construction."""
-    keep = np.array([name == "xquad" for name, _ in outcome])
+    keep = np.array([name == "xquad" for name, _, _ in outcome])
     p = p[keep]
-    outcome_arr = np.array([o for _, o in outcome])[keep]
+    outcome_arr = np.array([o for _, o, _ in outcome])[keep]
     answerable = outcome_arr != "unanswerable"
     table, chosen = [], None
     for t in np.round(np.arange(0.05, 0.951, 0.025), 3):
@@ -155,17 +168,20 @@ def choose_threshold(p: np.ndarray, outcome: list[tuple[str, str]]) -> tuple[flo
     return (chosen if chosen is not None else 0.5), table
 
 
-def cross_validated(x: np.ndarray, y: np.ndarray, folds: int = 5) -> np.ndarray:
-    """Out-of-fold probabilities (no question is scored by a model that saw it)."""
-    rng = np.random.default_rng(0)
-    fold = rng.integers(0, folds, len(y))
+def cross_validated(
+    x: np.ndarray, y: np.ndarray, weight: np.ndarray, topics: list[str], features: tuple[str, ...], folds: int = 5
+) -> np.ndarray:
+    """Out-of-fold probabilities: no question is scored by a model that saw it, or any question about its
+    article (a model that knows an article's other questions is optimistic about new articles)."""
+    names = sorted(set(topics))
+    order = np.random.default_rng(0).permutation(len(names))
+    fold_of = {name: int(order[i]) % folds for i, name in enumerate(names)}
+    fold = np.array([fold_of[t] for t in topics])
     p = np.zeros(len(y))
     for k in range(folds):
         train = fold != k
-        model = fit(x[train], y[train], QUESTION_FEATURES)
-        p[~train] = [
-            Logistic.probability(model.logit(dict(zip(QUESTION_FEATURES, row, strict=True)))) for row in x[~train]
-        ]
+        model = fit(x[train], y[train], features, weight=weight[train])
+        p[~train] = [Logistic.probability(model.logit(dict(zip(features, row, strict=True)))) for row in x[~train]]
     return p
 
 
@@ -187,16 +203,19 @@ def main() -> None:
     sentence, answerable, thresholds = {}, {}, {}
     for group in GROUPS:
         mine = [s for s in samples if language_group(s.question.language) == group]
-        sentence[group] = train_sentence(mine)
-        x, y, outcome = answer_rows(mine, sentence[group])
-        answerable[group] = fit(x, y, QUESTION_FEATURES)
-        p = cross_validated(x, y)
+        sentence_names, question_names = feature_sets(group)
+        sentence[group] = train_sentence(mine, sentence_names)
+        x, y, outcome = answer_rows(mine, sentence[group], question_names)
+        # Our own news and sample questions are few but closest to what readers ask: they count more.
+        weight = np.array([1.0 if name == "xquad" else 1.0 for name, _, _ in outcome])
+        answerable[group] = fit(x, y, question_names, weight=weight)
+        p = cross_validated(x, y, weight, [topic for _, _, topic in outcome], question_names)
         thresholds[group], table = choose_threshold(p, outcome)
         print(f"\n{group}: {len(y)} questions, threshold {thresholds[group]:.3f} (cross-validated on the tuning half)")
         print_table(["threshold", "cited right", "cited wrong", "unanswerable refused"], table)
-        weights = sorted(zip(QUESTION_FEATURES, answerable[group].weights, strict=True), key=lambda t: -abs(t[1]))
+        weights = sorted(zip(question_names, answerable[group].weights, strict=True), key=lambda t: -abs(t[1]))
         print("answerability weights:", ", ".join(f"{n} {w:+.2f}" for n, w in weights))
-        weights = sorted(zip(SENTENCE_FEATURES, sentence[group].weights, strict=True), key=lambda t: -abs(t[1]))
+        weights = sorted(zip(sentence[group].features, sentence[group].weights, strict=True), key=lambda t: -abs(t[1]))
         print("sentence weights:", ", ".join(f"{n} {w:+.2f}" for n, w in weights))
     model = AnswererModel(sentence, answerable, thresholds)
     args.out.write_text(json.dumps(model.to_dict(), indent=1) + "\n", encoding="utf-8")

@@ -90,3 +90,29 @@ def test_a_reason_question_is_answered_by_a_clause_with_a_cue_word() -> None:
     text = "De leerlingen staakten, omdat ze het er niet mee eens zijn dat de docent is geschorst."
     spans = new_spans(text, AnswerType.REASON, "Waarom staakten de leerlingen?")
     assert spans and spans[0].text.startswith("omdat ze het er niet mee eens zijn")
+
+
+@pytest.mark.parametrize(
+    ("question", "numbers"),
+    [
+        ("Hoe oud is Poetin?", {"68", "70", "2022"}),
+        ("How old is Putin?", {"68", "70", "2022"}),
+        ("Hoe groot is het Wit-Russische leger?", {"2022"}),  # "(68)" is an age, not a size
+        ("Hoeveel soldaten telt het leger?", {"2022"}),
+    ],
+)
+def test_an_age_in_brackets_answers_only_a_question_about_age(question: str, numbers: set[str]) -> None:
+    assert {s.text for s in new_spans(SENTENCE, AnswerType.NUMBER, question)} == numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("Volgens hem was het staatshoofd bang dat het Westen hem zou verraden.", "bang dat"),
+        ("Hij vluchtte uit angst voor represailles.", "uit angst"),
+        ("He stayed home, afraid of the storm.", "afraid"),
+    ],
+)
+def test_fear_is_a_reason(text: str, cue: str) -> None:
+    spans = new_spans(text, AnswerType.REASON, "Waarom?")
+    assert spans and spans[0].text.startswith(cue)

@@ -132,9 +132,9 @@ def test_settings_variants_are_validated(tmp_path: Path) -> None:
 
 
 def test_compare_shows_metrics_side_by_side_and_the_flipped_cases(tmp_path: Path) -> None:
-    result = run("test", str(write(tmp_path, PASSING)), "--compare", "", "answer_threshold=0.99")
+    result = run("test", str(write(tmp_path, PASSING)), "--compare", "", "answer_threshold=1.0")
     assert result.exit_code == 1  # variant B refuses everything
-    assert "A = default, B = answer_threshold=0.99" in result.output
+    assert "A = default, B = answer_threshold=1.0" in result.output
     assert re.search(r"false_refusals\s+0\.000\s+1\.000\s+\+1\.000  ▼ worse", result.output)
     assert "  tv: pass -> FAIL" in result.output and "  follow-up: pass -> FAIL" in result.output
     assert "  recipe:" not in result.output  # still refused: not flipped
@@ -160,7 +160,7 @@ def test_record_and_diff_show_which_answers_changed(tmp_path: Path) -> None:
     assert run("test", path, "--record", str(tmp_path / "same")).exit_code == 0
     assert (
         run(
-            "test", path, "--set", "max_quotes=1", "--set", "answer_threshold=0.99", "--record", str(tmp_path / "new")
+            "test", path, "--set", "max_quotes=1", "--set", "answer_threshold=1.0", "--record", str(tmp_path / "new")
         ).exit_code
         == 1
     )

@@ -147,12 +147,12 @@ class ExtractiveAnswerer:
 
 
 def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
-    """Score and sort the candidates, best first; for a number, date or name question, a close candidate
-    that holds a new span of that kind goes before one that only repeats the question's words."""
+    """Score and sort the candidates, best first; for a number, date, name or reason question, a close
+    candidate that holds a new span of that kind goes before one that only repeats the question's words."""
     for candidate in evidence.candidates:
         candidate.score = ranker.logit(candidate.features)
     evidence.candidates.sort(key=lambda c: -c.score)
-    if evidence.kind in SHORT_KINDS and evidence.candidates and not evidence.candidates[0].spans:
+    if evidence.kind in PROMOTED_KINDS and evidence.candidates and not evidence.candidates[0].spans:
         best = evidence.candidates[0]
         typed = next((c for c in evidence.candidates if c.spans and c.score >= best.score - TYPE_MARGIN), None)
         if typed is not None:
@@ -160,6 +160,7 @@ def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
             evidence.candidates.insert(0, typed)
 
 
+PROMOTED_KINDS = SHORT_KINDS | {AnswerType.REASON}
 TYPE_MARGIN = 2.0  # logit distance within which a sentence with the asked-for kind of fact is preferred
 RELATED_SHARE = 0.35  # a refused question's best passage is offered as related above this share of the threshold
 RELATED_COSINE = 0.30  # ... or when its best sentence is this close in meaning (on-topic, but not the fact asked)

@@ -17,6 +17,7 @@ import numpy as np
 
 from bot.answer.questions import AnswerType
 from bot.answer.spans import Span, has_saying, new_spans
+from bot.answer.wordmatch import WordVectors, content_words, match_scores
 from index.embeddings import Embedder
 from index.lexical import LexicalIndex, searchable
 from index.retrieve import Hit
@@ -34,7 +35,7 @@ TYPED = frozenset(
     }
 )
 
-BUILD_VERSION = 2  # bump when `FeatureBuilder.build` changes (bench/train_answerer.py caches its output)
+BUILD_VERSION = 5  # bump when `FeatureBuilder.build` changes (bench/train_answerer.py caches its output)
 
 SENTENCE_FEATURES = (
     "cosine",
@@ -58,6 +59,10 @@ SENTENCE_FEATURES = (
     "next_overlap",
     "type_new_overlap",
     "type_new_prev_overlap",
+    "soft",
+    "soft_rare",
+    "soft_window",
+    "soft_rel",
 )
 
 QUESTION_FEATURES = (
@@ -86,6 +91,13 @@ QUESTION_FEATURES = (
     "orphan",
     "best_in_top",
     "passage_length",
+    "soft",
+    "soft_rare",
+    "soft_window",
+    "soft_passage",
+    "soft_local",
+    "soft_missing",
+    "soft_missing_rare",
 )
 
 
@@ -100,6 +112,7 @@ class Candidate:
     features: dict[str, float]
     spans: list[Span] = field(default_factory=list)  # new spans of the asked-for kind
     score: float = 0.0  # the sentence model's logit
+    matches: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per question word, 0..1 (wordmatch.py)
 
     @property
     def text(self) -> str:
@@ -117,6 +130,9 @@ class Evidence:
     candidates: list[Candidate]
     weights: dict[str, float]  # question term -> weight
     hits: list[Hit]
+    words: list[str] = field(default_factory=list)  # the question's content words, matched by meaning
+    word_weights: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 1, or 1/4 for earlier turns' words
+    rarity: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 1: matched in no candidate sentence
 
 
 _CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-ZÀ-Ý][\w-]{2,}|\d[\d.,]*)")
@@ -142,6 +158,7 @@ class FeatureBuilder:
         self.embedder = embedder
         self.lexical = lexical
         self.passages = passages
+        self.words = WordVectors(embedder)
 
     def term_weights(self, question: str, query: str) -> dict[str, float]:
         """IDF per query word; names the corpus never uses weigh most, words of earlier turns a quarter."""
@@ -165,14 +182,22 @@ class FeatureBuilder:
         if not spans:
             return evidence
         texts = [hit.passage.text[s:e] for _, hit, s, e in spans]
-        vectors = np.asarray(self.embedder.embed_documents([query, *texts]), dtype=np.float32)
-        cosines = vectors[1:] @ vectors[0]
+        followup = query != question and bool(content_words(question))
+        heads = [query, question] if followup else [query]
+        vectors = np.asarray(self.embedder.embed_documents([*heads, *texts]), dtype=np.float32)
+        cosines = vectors[len(heads) :] @ vectors[0]
+        if followup:
+            # A follow-up with words of its own ("En hebben ze nog andere wapens?"): its sentence answers
+            # what it asks now, the earlier turn only says what about.
+            cosines = (cosines + vectors[len(heads) :] @ vectors[1]) / 2
         terms = [set(t) for t in lexical.terms(texts)]
         overlaps = [sum(weights[t] for t in weights.keys() & ts) / total for ts in terms]
         best_cos, best_overlap = float(cosines.max()), max(overlaps) or 1.0
         names = question_names(question)
         top_score = top[0].score
         found_in = [new_spans(text, kind, query) if kind in TYPED else [] for text in texts]
+        soft, soft_rare, soft_window, matches = self._word_matches(evidence, question, query, spans, texts)
+        best_soft = max(soft_rare) or 1.0
         for i, (rank, hit, s, e) in enumerate(spans):
             same_prev = i > 0 and spans[i - 1][1] is hit
             same_next = i + 1 < len(spans) and spans[i + 1][1] is hit
@@ -203,9 +228,40 @@ class FeatureBuilder:
                 # The fact asked for, in the sentence that matches the question or right after it.
                 "type_new_overlap": float(bool(found)) * overlaps[i] / best_overlap,
                 "type_new_prev_overlap": float(bool(found)) * (overlaps[i - 1] if same_prev else 0.0) / best_overlap,
+                "soft": soft[i],
+                "soft_rare": soft_rare[i],
+                "soft_window": soft_window[i],
+                "soft_rel": soft_rare[i] / best_soft,
             }
-            evidence.candidates.append(Candidate(hit, rank, s, e, f, found))
+            evidence.candidates.append(Candidate(hit, rank, s, e, f, found, matches=matches[:, i]))
         return evidence
+
+    def _word_matches(
+        self, evidence: Evidence, question: str, query: str, spans: list[tuple[int, Hit, int, int]], texts: list[str]
+    ) -> tuple[list[float], list[float], list[float], np.ndarray]:
+        """Per sentence: the share of the question's words it matches by meaning (plain, rare words
+        weighing more, with its neighbours), and the per-word match matrix [word, sentence]."""
+        own = content_words(question)
+        words = own + [w for w in content_words(query) if w not in own]
+        weights = np.array([1.0 if w in own else 0.25 for w in words])
+        matches = match_scores(self.words, words, [content_words(t) for t in texts])
+        # A word many sentences match is the topic; one few match is what this question is about.
+        found = (matches >= 0.5).sum(axis=1)
+        rarity = np.log1p(len(texts) / (1.0 + found)) / np.log1p(len(texts))
+        evidence.words, evidence.word_weights, evidence.rarity = words, weights, rarity
+        n = len(texts)
+        if not words:
+            zeros = [0.0] * n
+            return zeros, zeros, zeros, matches
+        plain = weights / weights.sum()
+        rare = weights * rarity / ((weights * rarity).sum() or 1.0)
+        window = matches.copy()
+        for i in range(n):
+            if i > 0 and spans[i - 1][1] is spans[i][1]:
+                window[:, i] = np.maximum(window[:, i], matches[:, i - 1])
+            if i + 1 < n and spans[i + 1][1] is spans[i][1]:
+                window[:, i] = np.maximum(window[:, i], matches[:, i + 1])
+        return (plain @ matches).tolist(), (rare @ matches).tolist(), (plain @ window).tolist(), matches
 
     def question_features(self, evidence: Evidence, best: Candidate, second: Candidate | None) -> dict[str, float]:
         """Whether the best candidate answers the question at all."""
@@ -224,12 +280,17 @@ class FeatureBuilder:
         lower = passage.text.lower()
         signals = best.hit.signals
         found_names = sum(_name_in(n, lower) for n in names)
-        # Topic words shared by all retrieved passages say little; the question's other words decide.
+        # Topic words shared by all retrieved articles say little; the question's other words decide.
+        # (Other passages of the best passage's own article are the same story, not competitors.)
         own_terms = own or set(weights)
-        local = {t: lexical.idf(t) * (1 - sum(t in r for r in retrieved) / (len(retrieved) + 1)) for t in own_terms}
+        article = passage.article_id
+        rivals = [r for h, r in zip(hits, retrieved, strict=True) if h is best.hit or h.passage.article_id != article]
+        local = {t: lexical.idf(t) * (1 - sum(t in r for r in rivals) / (len(rivals) + 1)) for t in own_terms}
         local_total = sum(local.values()) or 1.0
         orphans = [t for t in own_terms if not any(t in r for r in retrieved)]
+        soft = self._passage_matches(evidence, best)
         return {
+            **soft,
             "sentence_logit": best.score,
             "sentence_gap": best.score - (second.score if second else best.score - 5.0),
             "cosine": best.features["cosine"],
@@ -238,7 +299,7 @@ class FeatureBuilder:
             "passage_overlap": sum(weights[t] for t in weights.keys() & in_passage) / total,
             "missing_idf": max((lexical.idf(t) for t in missing if t in own), default=0.0),
             "unknown": sum(weights[t] for t in own if t not in lexical.vocabulary) / total,
-            "coverage": lexical.coverage(evidence.question),
+            "coverage": lexical.coverage(evidence.query),
             "names": found_names / len(names) if names else 1.0,
             "names_missing": float(len(names) - found_names),
             "passage_score": best.hit.score,
@@ -255,4 +316,26 @@ class FeatureBuilder:
             "orphan": sum(lexical.idf(t) for t in orphans) / (sum(lexical.idf(t) for t in own_terms) or 1.0),
             "best_in_top": float(best.hit is hits[0]),
             "passage_length": math.log(max(len(passage.text), 10)),
+        }
+
+    @staticmethod
+    def _passage_matches(evidence: Evidence, best: Candidate) -> dict[str, float]:
+        """How much of the question the best sentence and its passage match by meaning, and what they lack
+        that the other retrieved passages do not cover either."""
+        keys = ("soft", "soft_rare", "soft_window")
+        out = {k: best.features[k] for k in keys}
+        weights = evidence.word_weights
+        if not evidence.words:
+            return out | dict.fromkeys(("soft_passage", "soft_local", "soft_missing", "soft_missing_rare"), 0.0)
+        mine = np.max([c.matches for c in evidence.candidates if c.hit is best.hit], axis=0)
+        article = best.hit.passage.article_id
+        others = [c.matches for c in evidence.candidates if c.hit.passage.article_id != article]
+        elsewhere = np.max(others, axis=0) if others else np.zeros_like(mine)
+        local = weights * (1.0 - elsewhere)
+        missing = mine < 0.2
+        return out | {
+            "soft_passage": float(weights @ mine / weights.sum()),
+            "soft_local": float(local @ mine / (local.sum() or 1.0)),
+            "soft_missing": float(weights @ missing),
+            "soft_missing_rare": float(max(evidence.rarity[missing], default=0.0)),
         }

@@ -81,8 +81,9 @@ _ORG_WORDS = re.compile(
 )
 _REASON = re.compile(
     r"\b(?:omdat|want|doordat|vanwege|wegens|daardoor|daarom|dankzij|zodat|aangezien|door(?= de| het| een)|"
-    r"om(?= \w+ te\b)|als gevolg van|ten gevolge van|reden|oorzaak|"
-    r"because|due to|since|as a result|so that|in order to|owing to|thanks to|therefore|reason|caused by)\b",
+    r"om(?= \w+ te\b)|als gevolg van|ten gevolge van|reden|oorzaak|bang dat|bang voor|uit angst|uit vrees|vreesde|"
+    r"because|due to|since|as a result|so that|in order to|owing to|thanks to|therefore|reason|caused by|"
+    r"afraid|feared|for fear)\b",
     re.IGNORECASE,
 )
 _QUOTE = re.compile(r"[“\"„«‘'][^“”\"„«»‘’']{8,}[”\"»’']")
@@ -173,6 +174,10 @@ COMPATIBLE: dict[AnswerType, tuple[AnswerType, ...]] = {
 }
 
 _WORD = re.compile(r"\w+")
+# "Vladimir Poetin (70)": a number in brackets after a name is that person's age, news style; it answers
+# "hoe oud"/"how old", not "hoe groot" or "hoeveel".
+_AGE = re.compile(r"[A-ZÀ-Ý][\w'’-]+ \(\d{1,3}\)")
+_ASKS_AGE = re.compile(r"\b(?:hoe oud|leeftijd|jarige?|how old|age|aged)\b", re.IGNORECASE)
 
 
 def new_spans(text: str, kind: AnswerType, known: str) -> list[Span]:
@@ -181,9 +186,10 @@ def new_spans(text: str, kind: AnswerType, known: str) -> list[Span]:
     if not wanted:
         return []
     known_words = {w.casefold() for w in _WORD.findall(known)}
+    ages = set() if _ASKS_AGE.search(known) else {m.end() - 1 for m in _AGE.finditer(text)}
     out = []
     for span in find_spans(text):
-        if span.kind not in wanted:
+        if span.kind not in wanted or (span.kind is AnswerType.NUMBER and span.end in ages):
             continue
         words = {w.casefold() for w in _WORD.findall(span.text)}
         if kind in (AnswerType.REASON, AnswerType.QUOTE):

@@ -1,0 +1,48 @@
+"""Matching a question's words to a sentence's words by meaning, with the real embedding model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.answer.wordmatch import WordVectors, content_words, match_scores
+from index.embeddings import Embedder
+
+
+def test_content_words_drop_question_words_and_stop_words_of_both_languages() -> None:
+    assert content_words("Wat zei hij over de kernwapens van Wit-Rusland?") == ["zei", "kernwapens", "wit", "rusland"]
+    assert content_words("Which nuclear weapons did he station, and where are the weapons?") == [
+        "nuclear",
+        "weapons",
+        "station",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("word", "sentence"),
+    [
+        ("weapons", "Moskou stationeerde kernwapens en andere wapens in het land."),
+        ("war", "Deze verhitte oorlog duurt al lang."),
+        ("born", "Hij werd in 1954 geboren in Kopys."),
+        ("gebouwd", "De kerk werd in 1889 gebouwd."),
+    ],
+)
+def test_a_word_matches_its_translation_or_itself(embedder: Embedder, word: str, sentence: str) -> None:
+    unrelated = "De trein vertrok om acht uur uit het station."
+    scores = match_scores(WordVectors(embedder), [word], [content_words(sentence), content_words(unrelated)])
+    assert scores[0, 0] >= 0.8
+    assert scores[0, 1] <= 0.3
+
+
+def test_word_vectors_are_cached_and_bounded(embedder: Embedder) -> None:
+    vectors = WordVectors(embedder, limit=3)
+    first = vectors.get(["oorlog", "vrede"])
+    assert np.allclose(np.linalg.norm(first, axis=1), 1.0, atol=1e-2)
+    vectors.get(["kerk", "rivier", "koning"])
+    assert len(vectors._cache) == 3
+    assert np.allclose(vectors.get(["oorlog"]), first[:1], atol=1e-3)  # embedded again, same vector
+
+
+def test_no_words_means_no_matches(embedder: Embedder) -> None:
+    assert match_scores(WordVectors(embedder), [], [["oorlog"]]).shape == (0, 1)
+    assert not match_scores(WordVectors(embedder), ["war"], [[]]).any()
