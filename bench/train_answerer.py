@@ -35,7 +35,14 @@ from bench.answer_data import (
 )
 from bench.answer_index import indexed_chain
 from bot.answer.extractive import rank_candidates
-from bot.answer.features import QUESTION_FEATURES, SENTENCE_FEATURES, Candidate, Evidence, FeatureBuilder
+from bot.answer.features import (
+    QUESTION_FEATURES,
+    SENTENCE_FEATURES,
+    WORD_MATCH_FEATURES,
+    Candidate,
+    Evidence,
+    FeatureBuilder,
+)
 from bot.answer.model import MODEL_PATH, AnswererModel, Logistic, language_group
 from bot.answer.questions import answer_type
 from bot.answer.types import Turn
@@ -105,8 +112,8 @@ def feature_sets(group: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     language shared words already say it, and on our own Dutch questions it made both models worse."""
     if group == "other":
         return SENTENCE_FEATURES, QUESTION_FEATURES
-    return tuple(f for f in SENTENCE_FEATURES if not f.startswith("soft")), tuple(
-        f for f in QUESTION_FEATURES if not f.startswith("soft")
+    return tuple(f for f in SENTENCE_FEATURES if f not in WORD_MATCH_FEATURES), tuple(
+        f for f in QUESTION_FEATURES if f not in WORD_MATCH_FEATURES
     )
 
 
@@ -169,7 +176,7 @@ def choose_threshold(p: np.ndarray, outcome: list[tuple[str, str, str]]) -> tupl
 
 
 def cross_validated(
-    x: np.ndarray, y: np.ndarray, weight: np.ndarray, topics: list[str], features: tuple[str, ...], folds: int = 5
+    x: np.ndarray, y: np.ndarray, topics: list[str], features: tuple[str, ...], folds: int = 5
 ) -> np.ndarray:
     """Out-of-fold probabilities: no question is scored by a model that saw it, or any question about its
     article (a model that knows an article's other questions is optimistic about new articles)."""
@@ -180,7 +187,7 @@ def cross_validated(
     p = np.zeros(len(y))
     for k in range(folds):
         train = fold != k
-        model = fit(x[train], y[train], features, weight=weight[train])
+        model = fit(x[train], y[train], features)
         p[~train] = [Logistic.probability(model.logit(dict(zip(features, row, strict=True)))) for row in x[~train]]
     return p
 
@@ -206,10 +213,8 @@ def main() -> None:
         sentence_names, question_names = feature_sets(group)
         sentence[group] = train_sentence(mine, sentence_names)
         x, y, outcome = answer_rows(mine, sentence[group], question_names)
-        # Our own news and sample questions are few but closest to what readers ask: they count more.
-        weight = np.array([1.0 if name == "xquad" else 1.0 for name, _, _ in outcome])
-        answerable[group] = fit(x, y, question_names, weight=weight)
-        p = cross_validated(x, y, weight, [topic for _, _, topic in outcome], question_names)
+        answerable[group] = fit(x, y, question_names)
+        p = cross_validated(x, y, [topic for _, _, topic in outcome], question_names)
         thresholds[group], table = choose_threshold(p, outcome)
         print(f"\n{group}: {len(y)} questions, threshold {thresholds[group]:.3f} (cross-validated on the tuning half)")
         print_table(["threshold", "cited right", "cited wrong", "unanswerable refused"], table)

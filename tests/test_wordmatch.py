@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.wordmatch import WordVectors, content_words, match_scores
+from bot.chain import Chain
 from index.embeddings import Embedder
 
 
@@ -46,3 +48,14 @@ def test_word_vectors_are_cached_and_bounded(embedder: Embedder) -> None:
 def test_no_words_means_no_matches(embedder: Embedder) -> None:
     assert match_scores(WordVectors(embedder), [], [["oorlog"]]).shape == (0, 1)
     assert not match_scores(WordVectors(embedder), ["war"], [[]]).any()
+
+
+def test_only_questions_whose_models_read_word_matches_embed_words(sample_chain: Chain) -> None:
+    answerer = sample_chain.answerer
+    assert isinstance(answerer, ExtractiveAnswerer)
+    cache = answerer.features.words._cache
+    cache.clear()
+    assert sample_chain.invoke("Hoe hoorde Loekasjenko over de invasie?").answered
+    assert not cache  # the Dutch models read no word-matching feature: no word is embedded
+    assert sample_chain.invoke("How did Lukashenko hear about the invasion?").answered
+    assert "hear" in cache and "hoorde" in cache

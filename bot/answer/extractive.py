@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from bot.answer.features import Candidate, Evidence, FeatureBuilder
+from bot.answer.features import WORD_MATCH_FEATURES, Candidate, Evidence, FeatureBuilder
 from bot.answer.model import AnswererModel, Logistic, language_group, load_model
 from bot.answer.questions import AnswerType, answer_type
 from bot.answer.spans import Span
@@ -74,8 +74,10 @@ class ExtractiveAnswerer:
     def analyse(self, question: str, query: str, hits: list[Hit], language: str) -> Evidence:
         """Every candidate sentence with its features and sentence-model score, best first."""
         kind = answer_type(question, language)
-        evidence = self.features.build(question, query, hits, language, kind)
-        rank_candidates(evidence, self._model().sentence[language_group(language, self.corpus_language)])
+        model, group = self._model(), language_group(language, self.corpus_language)
+        match_words = model.reads_any(group, WORD_MATCH_FEATURES)
+        evidence = self.features.build(question, query, hits, language, kind, match_words)
+        rank_candidates(evidence, model.sentence[group])
         return evidence
 
     def decide(self, question: str, query: str, hits: list[Hit], language: str) -> Decision:

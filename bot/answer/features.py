@@ -99,6 +99,8 @@ QUESTION_FEATURES = (
     "soft_missing",
     "soft_missing_rare",
 )
+# The features of matching words by meaning (wordmatch.py); a model that reads none of them skips that work.
+WORD_MATCH_FEATURES = frozenset(f for f in SENTENCE_FEATURES + QUESTION_FEATURES if f.startswith("soft"))
 
 
 @dataclass
@@ -172,7 +174,11 @@ class FeatureBuilder:
             weights[term] = weight if term in own else weight / 4
         return weights
 
-    def build(self, question: str, query: str, hits: list[Hit], language: str, kind: AnswerType) -> Evidence:
+    def build(
+        self, question: str, query: str, hits: list[Hit], language: str, kind: AnswerType, match_words: bool = True
+    ) -> Evidence:
+        """Every sentence of the top passages as a Candidate; `match_words=False` leaves the word-matching
+        features at zero without embedding any word (for models that do not read them)."""
         lexical = self.lexical()
         weights = self.term_weights(question, query)
         total = sum(weights.values()) or 1.0
@@ -182,7 +188,8 @@ class FeatureBuilder:
         if not spans:
             return evidence
         texts = [hit.passage.text[s:e] for _, hit, s, e in spans]
-        followup = query != question and bool(content_words(question))
+        own = content_words(question)
+        followup = query != question and bool(own)
         heads = [query, question] if followup else [query]
         vectors = np.asarray(self.embedder.embed_documents([*heads, *texts]), dtype=np.float32)
         cosines = vectors[len(heads) :] @ vectors[0]
@@ -196,7 +203,8 @@ class FeatureBuilder:
         names = question_names(question)
         top_score = top[0].score
         found_in = [new_spans(text, kind, query) if kind in TYPED else [] for text in texts]
-        soft, soft_rare, soft_window, matches = self._word_matches(evidence, question, query, spans, texts)
+        words = own + [w for w in content_words(query) if w not in own] if match_words else []
+        soft, soft_rare, soft_window, matches = self._word_matches(evidence, words, own, spans, texts)
         best_soft = max(soft_rare) or 1.0
         for i, (rank, hit, s, e) in enumerate(spans):
             same_prev = i > 0 and spans[i - 1][1] is hit
@@ -237,14 +245,18 @@ class FeatureBuilder:
         return evidence
 
     def _word_matches(
-        self, evidence: Evidence, question: str, query: str, spans: list[tuple[int, Hit, int, int]], texts: list[str]
+        self,
+        evidence: Evidence,
+        words: list[str],
+        own: list[str],
+        spans: list[tuple[int, Hit, int, int]],
+        texts: list[str],
     ) -> tuple[list[float], list[float], list[float], np.ndarray]:
-        """Per sentence: the share of the question's words it matches by meaning (plain, rare words
-        weighing more, with its neighbours), and the per-word match matrix [word, sentence]."""
-        own = content_words(question)
-        words = own + [w for w in content_words(query) if w not in own]
+        """Per sentence: the share of the question's `words` (those of the question itself in `own`, the
+        earlier turn's count a quarter) it matches by meaning (plain, rare words weighing more, with its
+        neighbours), and the per-word match matrix [word, sentence]."""
         weights = np.array([1.0 if w in own else 0.25 for w in words])
-        matches = match_scores(self.words, words, [content_words(t) for t in texts])
+        matches = match_scores(self.words, words, [content_words(t) for t in texts] if words else [[]] * len(texts))
         # A word many sentences match is the topic; one few match is what this question is about.
         found = (matches >= 0.5).sum(axis=1)
         rarity = np.log1p(len(texts) / (1.0 + found)) / np.log1p(len(texts))

@@ -70,6 +70,10 @@ class AnswererModel:
     answerable: dict[str, Logistic]
     thresholds: dict[str, float]
 
+    def reads_any(self, group: str, features: frozenset[str]) -> bool:
+        """Whether either model of a language group reads one of `features`."""
+        return not features.isdisjoint(self.sentence[group].features + self.answerable[group].features)
+
     def to_dict(self) -> dict:
         return {
             "sentence": {k: v.to_dict() for k, v in self.sentence.items()},
