@@ -46,7 +46,11 @@ def run(half: str, show: bool) -> list[dict]:
         if name not in chains:
             continue
         chain, checker = chains[name], checkers[name]
-        passage = next(p for p in chain.search.passages if p.article_id == claim["article"] and claim["at"] in p.text)
+        passage = next(
+            p
+            for p in chain.search.store.passages([claim["article"]])
+            if p.article_id == claim["article"] and claim["at"] in p.text
+        )
         report = checker.check(f"{claim['claim']} [1]", [Hit(passage, 1.0)], claim["lang"]).report
         passed = report.verdict == "ok"
         rows.append(claim | {"passed": passed, "added": getattr(report, "added", []), "support": report.support})

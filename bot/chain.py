@@ -46,8 +46,8 @@ class Chain:
         return self.runnable.invoke(state)
 
     def refresh(self) -> None:
-        """Pick up index changes (after `index sync`)."""
-        self.search.refresh()
+        """Pick up index changes now (after `index sync`), whatever `index_check_seconds` says."""
+        self.search.update(force=True)
 
 
 def _step(name: str, key: str, compute: Callable[[dict], Any]) -> RunnableLambda:
@@ -74,7 +74,9 @@ def build_chain(
     embedder = embedder or make_embedder(settings.embedding_model)
     store = store or open_store(settings, embedder)
     config = RetrievalConfig(k=settings.top_k, lexical_weight=settings.lexical_weight)
-    search = HybridSearch(store, embedder, config)
+    search = HybridSearch(
+        store, embedder, config, cache_dir=settings.data_dir / "search", check_seconds=settings.index_check_seconds
+    )
     embedder.embed_query("warm-up")  # load the model now, not inside the first question's timing
     retriever = HybridRetriever(search=search)
     extractive = ExtractiveAnswerer(

@@ -185,7 +185,7 @@ def _chain(settings: Settings, answerer: str | None = None):
         chain = build_chain(settings)
     except (IndexingError, LlmConfigError) as exc:
         raise _fail(str(exc)) from None
-    if not chain.search.passages:
+    if not chain.search.size:
         raise _fail(f"the index is empty; run `citebot index sync` to index {settings.articles_dir}")
     return chain
 

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     articles_dir: Path = Field(Path("data/articles"), description="Folder that `index sync` mirrors.")
     embedding_model: str = Field(DEFAULT_EMBEDDING_MODEL, description="use-multilingual, minilm or an ST model.")
     chroma_url: str | None = Field(None, description="http(s)://host:port of a Chroma server instead of data_dir.")
+    index_check_seconds: float = Field(
+        0.0, ge=0.0, description="A running bot checks the index for changes at most this often (0: every question)."
+    )
     top_k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
     lexical_weight: float = Field(0.5, ge=0.0, le=1.0, description="Weight of BM25 in hybrid retrieval.")
     answer_threshold: float | None = Field(

@@ -1,69 +1,268 @@
-"""BM25 over the current passages with Dutch stemming and stop words; rebuilt from the store, never stored."""
+"""BM25 over the current passages with Dutch stemming and stop words, updated in place of rebuilt.
+
+The index is a list of immutable segments (a sparse term-frequency matrix per batch of passages, Lucene's
+layout in miniature). Adding articles adds a segment; replacing or removing one only clears its rows' `alive`
+flags. Corpus statistics (document count, average length, document frequencies) cover live rows only and are
+applied at query time, so scores equal a fresh Okapi BM25 (Lucene idf, k1 1.5, b 0.75) over the live
+passages. `with_changes` returns a new index and leaves the old one untouched, so searches that run during an
+update keep a consistent view. `save`/`load` keep it on disk between processes.
+"""
 
 from __future__ import annotations
 
-import logging
+import itertools
+import json
 import math
-from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 
 from index.passages import Passage
 
+K1, B = 1.5, 0.75
+COMPACT_SEGMENTS = 24  # merge segments beyond this many (each costs a little per query term)
 
-class LexicalIndex:
-    """Okapi BM25 (bm25s + Snowball stemmer) over passage texts, with their section headings."""
 
-    def __init__(self, passages: Sequence[Passage], language: str = "dutch") -> None:
+@dataclass(frozen=True)
+class _Segment:
+    tf: sparse.csc_matrix  # rows: passages, columns: term ids (as many as the vocabulary had then)
+    length: np.ndarray  # tokens per passage
+    alive: np.ndarray  # bool per passage
+
+
+class Tokenizer:
+    """Stemmed content words (Snowball stemmer, bm25s's stop words plus our question words)."""
+
+    def __init__(self, language: str = "dutch") -> None:
         import bm25s
         import Stemmer
-
-        # bm25s sets its own logger to DEBUG at import; its "Building index" lines are noise for users.
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
 
         self._bm25s = bm25s
         self._stemmer = Stemmer.Stemmer(language)
         self._stopwords = stopwords(language)
-        self.size = len(passages)
-        self._bm25 = bm25s.BM25()
-        self.vocabulary: set[str] = set()
-        self._df: Counter[str] = Counter()
-        if passages:
-            corpus = self._tokens([searchable(p) for p in passages])
-            for doc in corpus:
-                self._df.update(set(doc))
-            self.vocabulary = set(self._df)
-            self._bm25.index(corpus, show_progress=False)
 
-    def _tokens(self, texts: list[str]) -> list[list[str]]:
+    def __call__(self, texts: list[str]) -> list[list[str]]:
+        if not texts:
+            return []
         return self._bm25s.tokenize(
             texts, stopwords=self._stopwords, stemmer=self._stemmer, return_ids=False, show_progress=False
         )
 
+
+class LexicalIndex:
+    """BM25 scores of every row (live or not) for a query; rows are in the order passages were added."""
+
+    def __init__(
+        self,
+        passages: Sequence[Passage] = (),
+        tokenizer: Tokenizer | None = None,
+        *,
+        _vocabulary: dict[str, int] | None = None,
+        _segments: tuple[_Segment, ...] = (),
+        _df: np.ndarray | None = None,
+        tag: str = "",
+    ) -> None:
+        self.tag = tag  # what a saved index belongs to (see index/snapshot.py)
+        self._tokenize = tokenizer or Tokenizer()
+        self._vocab: dict[str, int] = _vocabulary if _vocabulary is not None else {}
+        self._segments = _segments
+        self._df = _df if _df is not None else np.zeros(0, dtype=np.int32)
+        if passages:
+            grown = self.with_changes(added=passages)
+            self._vocab, self._segments, self._df = grown._vocab, grown._segments, grown._df
+        self._alive = np.concatenate([s.alive for s in self._segments]) if self._segments else np.zeros(0, dtype=bool)
+        self.rows = len(self._alive)
+        self.size = int(self._alive.sum())
+        lengths = np.concatenate([s.length for s in self._segments]) if self._segments else np.zeros(0)
+        self._avg_length = float(lengths[self._alive].mean()) if self.size else 1.0
+
+    # ---- changes -------------------------------------------------------------------------------
+
+    def with_changes(self, *, removed: Sequence[int] = (), added: Sequence[Passage] = ()) -> LexicalIndex:
+        """A new index with rows `removed` dead and `added` appended as new rows (the old one is unchanged).
+        The vocabulary only grows; it is shared, and old segments simply have no column for a newer term."""
+        segments = list(self._segments)
+        df = self._df
+        if len(removed):
+            df = df.copy()
+            starts = np.cumsum([0] + [len(s.alive) for s in segments])
+            rows = np.unique(np.asarray(removed, dtype=np.int64))
+            for n, segment in enumerate(segments):
+                local = rows[(rows >= starts[n]) & (rows < starts[n + 1])] - starts[n]
+                local = local[segment.alive[local]]
+                if not len(local):
+                    continue
+                alive = segment.alive.copy()
+                alive[local] = False
+                gone = segment.tf.tocsr()[local]
+                np.subtract.at(df, gone.indices, 1)
+                segments[n] = _Segment(segment.tf, segment.length, alive)
+        if len(added):
+            docs = self._tokenize([searchable(p) for p in added])
+            vocab = self._vocab
+            columns, rows_of, counts = [], [], []
+            for row, doc in enumerate(docs):
+                for term, count in _counts(doc).items():
+                    column = vocab.get(term)
+                    if column is None:
+                        column = vocab[term] = len(vocab)  # the shared vocabulary only grows: safe for readers
+                    columns.append(column)
+                    rows_of.append(row)
+                    counts.append(count)
+            shape = (len(docs), len(vocab))
+            tf = sparse.csc_matrix(
+                (np.asarray(counts, dtype=np.float32), (np.asarray(rows_of), np.asarray(columns))), shape=shape
+            )
+            grown = np.zeros(len(vocab), dtype=np.int32)
+            grown[: len(df)] = df
+            np.add.at(grown, np.asarray(columns, dtype=np.int64), 1)
+            df = grown
+            length = np.asarray([len(d) for d in docs], dtype=np.float32)
+            segments.append(_Segment(tf, length, np.ones(len(docs), dtype=bool)))
+        if len(segments) > COMPACT_SEGMENTS:
+            segments = [_merge(segments, len(self._vocab))]
+        return LexicalIndex(tokenizer=self._tokenize, _vocabulary=self._vocab, _segments=tuple(segments), _df=df)
+
+    def compacted(self) -> tuple[LexicalIndex, np.ndarray]:
+        """The same live rows in one segment without dead rows, and the old row numbers they came from."""
+        keep = np.flatnonzero(self._alive)
+        if not self._segments:
+            return self, keep
+        merged = _merge(list(self._segments), len(self._df))
+        segment = _Segment(merged.tf[keep], merged.length[keep], np.ones(len(keep), dtype=bool))
+        index = LexicalIndex(tokenizer=self._tokenize, _vocabulary=self._vocab, _segments=(segment,), _df=self._df)
+        return index, keep
+
+    # ---- queries -------------------------------------------------------------------------------
+
+    @property
+    def vocabulary(self) -> _Known:
+        """Terms at least one live passage uses (supports `term in index.vocabulary`)."""
+        return _Known(self._vocab, self._df)
+
     def query_terms(self, query: str) -> list[str]:
         """Stemmed content words of a query."""
-        return self._tokens([query])[0]
+        return self._tokenize([query])[0]
 
     def terms(self, texts: list[str]) -> list[list[str]]:
         """Stemmed content words of each text, in one tokenizer call."""
-        return self._tokens(texts) if texts else []
+        return self._tokenize(texts)
 
     def coverage(self, query: str) -> float:
         """Share of the query's content words that occur in the corpus: low for another language."""
         terms = self.query_terms(query)
-        return sum(t in self.vocabulary for t in terms) / len(terms) if terms else 0.0
+        known = self.vocabulary
+        return sum(t in known for t in terms) / len(terms) if terms else 0.0
+
+    def df(self, term: str) -> int:
+        column = self._vocab.get(term)
+        return int(self._df[column]) if column is not None and column < len(self._df) else 0
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; a term the corpus never uses weighs the most."""
-        return math.log(1 + (self.size + 1) / (self._df.get(term, 0) + 0.5))
+        return math.log(1 + (self.size + 1) / (self.df(term) + 0.5))
 
     def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every passage, in the order they were given."""
-        terms = [t for t in self.query_terms(query) if t in self.vocabulary]
-        if not self.size or not terms:
-            return np.zeros(self.size)
-        return np.asarray(self._bm25.get_scores(terms), dtype=float)
+        """BM25 score of every row (0 for dead rows), in row order."""
+        out = np.zeros(self.rows, dtype=np.float32)
+        if not self.size:
+            return out
+        for term in self.query_terms(query):
+            df = self.df(term)
+            if not df:
+                continue
+            column = self._vocab[term]
+            idf = math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+            start = 0
+            for segment in self._segments:
+                if column < segment.tf.shape[1]:
+                    lo, hi = segment.tf.indptr[column], segment.tf.indptr[column + 1]
+                    rows = segment.tf.indices[lo:hi]
+                    tf = segment.tf.data[lo:hi]
+                    norm = K1 * ((1 - B) + B * segment.length[rows] / self._avg_length)
+                    out[start + rows] += idf * tf / (norm + tf) * segment.alive[rows]
+                start += len(segment.alive)
+        return out
+
+    def alive(self) -> np.ndarray:
+        """Which rows are live passages."""
+        return self._alive
+
+    # ---- disk ----------------------------------------------------------------------------------
+
+    def save(self, path: Path, tag: str = "") -> None:
+        """Write the index to `path` (.npz) atomically: a reader never sees half a file."""
+        columns = len(self._df)  # the shared vocabulary may have grown since: this index knows its first terms
+        merged = _merge(list(self._segments), columns) if self._segments else None
+        terms = list(itertools.islice(self._vocab, columns))
+        tmp = path.with_name(path.name + ".tmp")
+        with tmp.open("wb") as fh:
+            np.savez(
+                fh,
+                tag=np.asarray(tag),
+                vocabulary=np.asarray(json.dumps(terms)),
+                df=self._df,
+                data=merged.tf.data if merged else np.zeros(0, np.float32),
+                indices=merged.tf.indices if merged else np.zeros(0, np.int32),
+                indptr=merged.tf.indptr if merged else np.zeros(columns + 1, np.int32),
+                length=merged.length if merged else np.zeros(0, np.float32),
+                alive=merged.alive if merged else np.zeros(0, bool),
+            )
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path, tokenizer: Tokenizer | None = None) -> LexicalIndex:
+        with np.load(path) as data:
+            terms = json.loads(str(data["vocabulary"]))
+            length = data["length"]
+            tf = sparse.csc_matrix((data["data"], data["indices"], data["indptr"]), shape=(len(length), len(terms)))
+            segment = _Segment(tf, length, data["alive"])
+            vocabulary = {t: i for i, t in enumerate(terms)}
+            return cls(
+                tokenizer=tokenizer, _vocabulary=vocabulary, _segments=(segment,), _df=data["df"], tag=str(data["tag"])
+            )
+
+
+class _Known:
+    """`term in known`: the term has a column and a live passage uses it."""
+
+    def __init__(self, vocabulary: dict[str, int], df: np.ndarray) -> None:
+        self._vocabulary, self._df = vocabulary, df
+
+    def __contains__(self, term: object) -> bool:
+        column = self._vocabulary.get(term)  # type: ignore[call-overload]
+        return column is not None and column < len(self._df) and bool(self._df[column])
+
+
+def _counts(doc: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for term in doc:
+        out[term] = out.get(term, 0) + 1
+    return out
+
+
+def _merge(segments: list[_Segment], columns: int) -> _Segment:
+    """One segment holding every row of `segments` (dead rows stay dead), widened to `columns` terms."""
+    widened = [
+        sparse.csc_matrix((s.tf.data, s.tf.indices, _pad(s.tf.indptr, columns)), shape=(s.tf.shape[0], columns))
+        for s in segments
+    ]
+    tf = sparse.vstack(widened, format="csc", dtype=np.float32)
+    return _Segment(
+        tf,
+        np.concatenate([s.length for s in segments]),
+        np.concatenate([s.alive for s in segments]),
+    )
+
+
+def _pad(indptr: np.ndarray, columns: int) -> np.ndarray:
+    """A CSC column pointer extended with empty columns up to `columns`."""
+    if len(indptr) - 1 >= columns:
+        return indptr
+    return np.concatenate([indptr, np.full(columns - (len(indptr) - 1), indptr[-1], dtype=indptr.dtype)])
 
 
 # Question words and auxiliaries say nothing about what a passage is about.

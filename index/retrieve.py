@@ -10,17 +10,27 @@ so a question in another language leans on the dense signal.
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
+from index import snapshot as snapshots
 from index.embeddings import Embedder
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, Tokenizer
 from index.passages import Passage
+from index.snapshot import Snapshot
 from index.store import PassageStore
+
+logger = logging.getLogger(__name__)
+ARTICLE_VECTORS_KEPT = 32  # articles whose vectors stay in memory for scoped questions
 
 
 @dataclass(frozen=True)
@@ -45,70 +55,175 @@ class Hit:
 
 
 class HybridSearch:
-    """Searches the current passages of a store; call `refresh()` after the index changed."""
+    """Searches the current passages of a store, and follows the store's changes by generation.
 
-    def __init__(self, store: PassageStore, embedder: Embedder, config: RetrievalConfig | None = None) -> None:
+    The search state is an immutable `Snapshot`, replaced whole (one reference) when the index changes, so
+    every search scores and returns passages of one generation. Before a search it checks the store's
+    generation (at most every `check_seconds`) and applies what changed, so changes made by another process
+    or client show up without a restart. With `cache_dir` the state is kept on disk between processes.
+    """
+
+    def __init__(
+        self,
+        store: PassageStore,
+        embedder: Embedder,
+        config: RetrievalConfig | None = None,
+        *,
+        cache_dir: Path | None = None,
+        check_seconds: float = 0.0,
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.config = config or RetrievalConfig()
-        self.refresh()
+        self.cache_dir = cache_dir
+        self.check_seconds = check_seconds
+        self._tokenizer = Tokenizer()
+        self._lock = threading.Lock()  # one update at a time; searches never wait for it
+        self._checked = time.monotonic()
+        self._vectors: OrderedDict[tuple[str, str], tuple] = OrderedDict()
+        loaded = snapshots.load(cache_dir, store, self._tokenizer) if cache_dir else None
+        if loaded is None:
+            self._snapshot = snapshots.build(store, self._tokenizer)
+            self._save(self._snapshot)
+        else:
+            self._snapshot = snapshots.updated(loaded, store)
+            if self._snapshot is not loaded:
+                self._save(self._snapshot)
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self._snapshot
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        return self._snapshot.lexical
+
+    @property
+    def size(self) -> int:
+        """Current passages."""
+        return self._snapshot.size
 
     def refresh(self) -> None:
-        """Reload the passage snapshot and rebuild the lexical index from the store's contents."""
-        self.passages = self.store.passages()
-        self._by_id = {p.id: i for i, p in enumerate(self.passages)}
-        self.lexical = LexicalIndex(self.passages)
-        self._samples = self.store.sample_vectors() if self.passages else {}
+        """Rebuild the search state from the store's contents, from scratch."""
+        with self._lock:
+            self._snapshot = snapshots.build(self.store, self._tokenizer)
+        self._save(self._snapshot)
+
+    def update(self, *, force: bool = False) -> bool:
+        """Apply index changes since the current generation; True when something changed. Cheap when nothing
+        did (one catalog read by id); skipped when the last check was less than `check_seconds` ago."""
+        if not force and time.monotonic() - self._checked < self.check_seconds:
+            return False
+        with self._lock:
+            self._checked = time.monotonic()
+            current = self._snapshot
+            fresh = snapshots.updated(current, self.store)
+            if fresh is current:
+                return False
+            self._snapshot = fresh  # the swap: searches from here on see the new generation
+        if self.cache_dir:
+            threading.Thread(target=self._save, args=(fresh,), name="citebot-save-search", daemon=True).start()
+        return True
+
+    def _save(self, snapshot: Snapshot) -> None:
+        if self.cache_dir is None:
+            return
+        try:
+            with self._lock:  # saving reads the vocabulary an update may be growing
+                snapshots.save(snapshot, self.cache_dir)
+        except OSError as exc:  # a cache: the search works without it
+            logger.warning("could not save the search state to %s: %s", self.cache_dir, exc)
 
     def search(self, query: str, *, k: int | None = None, article_ids: list[str] | None = None) -> list[Hit]:
         """The best `k` passages for `query`, optionally only from some articles."""
+        self.update()
+        snap = self._snapshot  # one generation for the whole search
         cfg = self.config
         k = k or cfg.k
-        if not self.passages or not query.strip():
+        if not snap.size or not query.strip():
             return []
-        allowed = None if not article_ids else {i for i, p in enumerate(self.passages) if p.article_id in article_ids}
-        if allowed is not None and not allowed:
+        scope = snap.rows_of(article_ids) if article_ids else None
+        if scope is not None and not len(scope):
             return []
+        allowed = None if scope is None else set(scope.tolist())
         signals: dict[str, dict[int, float]] = {}
         if cfg.mode in ("hybrid", "dense"):
             vector = self.embedder.embed_query(query)
             n = cfg.candidates
-            signals["passage"] = self._known(self.store.search_passages(vector, n, article_ids), allowed)
-            signals["sentence"] = self._known(self.store.search_sentences(vector, 3 * n, article_ids), allowed)
+            if article_ids:
+                signals["passage"], signals["sentence"] = self._scoped_dense(snap, vector, article_ids)
+            else:
+                signals["passage"] = self._known(snap, self.store.search_passages(vector, n), allowed)
+                signals["sentence"] = self._known(snap, self.store.search_sentences(vector, 3 * n), allowed)
             for name in ("passage", "sentence"):
                 # z-scores against the corpus: similarity statistics of a sample of stored vectors.
-                sims = self._samples[name] @ np.asarray(vector, dtype=np.float32)
+                sims = snap.samples[name] @ np.asarray(vector, dtype=np.float32)
                 mean, std = float(sims.mean()), float(sims.std()) or 1.0
                 signals[name] = {i: (s - mean) / std for i, s in signals[name].items()}
         if cfg.mode in ("hybrid", "lexical"):
-            scores = self.lexical.scores(query)
-            order = [int(i) for i in np.argsort(-scores) if scores[i] > 0 and (allowed is None or i in allowed)]
-            signals["lexical"] = {i: float(scores[i]) for i in order[: cfg.candidates]}
-            if allowed is not None:
-                scores = scores[sorted(allowed)]
+            scores = snap.lexical.scores(query)
+            live = scores[scope] if scope is not None else scores[snap.lexical.alive()]
+            rows = scope if scope is not None else np.arange(len(scores))
+            top = _top(scores, rows, cfg.candidates)
             # BM25 is scored over the whole corpus, so its z-scores use the corpus statistics.
-            mean, std = float(scores.mean()), float(scores.std()) or 1.0
-            signals["lexical"] = {i: (s - mean) / std for i, s in signals["lexical"].items()}
-        coverage = self.lexical.coverage(query) if "lexical" in signals else 0.0
+            mean, std = float(live.mean()), float(live.std()) or 1.0
+            signals["lexical"] = {int(i): (float(scores[i]) - mean) / std for i in top}
+        coverage = snap.lexical.coverage(query) if "lexical" in signals else 0.0
         fused = self._fuse(signals, coverage)
         best = sorted(fused.items(), key=lambda item: -item[1])[:k]
+        passages = self.store.passages_by_id([snap.ids[i] for i, _ in best])
         return [
             Hit(
-                self.passages[i],
+                passages[snap.ids[i]],
                 score,
                 {name: values[i] for name, values in signals.items() if i in values} | {"coverage": coverage},
             )
             for i, score in best
+            if snap.ids[i] in passages  # gone since this generation (a writer dropped the old version)
         ]
 
-    def _known(self, hits: list[tuple[str, float]], allowed: set[int] | None) -> dict[int, float]:
+    def _known(self, snap: Snapshot, hits: list[tuple[str, float]], allowed: set[int] | None) -> dict[int, float]:
         """Keep the best score per current passage (stale versions and other scopes are dropped)."""
         out: dict[int, float] = {}
         for passage_id, score in hits:
-            i = self._by_id.get(passage_id)
+            i = snap.by_id.get(passage_id)
             if i is not None and (allowed is None or i in allowed) and score > out.get(i, -np.inf):
                 out[i] = score
         return out
+
+    def _scoped_dense(
+        self, snap: Snapshot, vector: list[float], article_ids: list[str]
+    ) -> tuple[dict[int, float], dict[int, float]]:
+        """Passage and best-sentence similarity of every passage of a few articles, scored here (a filtered
+        nearest-neighbour search in Chroma gets slow as the collection grows)."""
+        query = np.asarray(vector, dtype=np.float32)
+        passages: dict[int, float] = {}
+        sentences: dict[int, float] = {}
+        for article_id in dict.fromkeys(article_ids):
+            version = snap.versions.get(article_id)
+            if version is None:
+                continue
+            passage_ids, passage_vectors, sentence_ids, sentence_vectors = self._article_vectors(article_id, version)
+            for out, ids, sims in (
+                (passages, passage_ids, passage_vectors @ query),
+                (sentences, sentence_ids, sentence_vectors @ query),
+            ):
+                for passage_id, sim in zip(ids, sims.tolist(), strict=True):
+                    row = snap.by_id.get(passage_id)
+                    if row is not None and sim > out.get(row, -np.inf):
+                        out[row] = sim
+        return passages, sentences
+
+    def _article_vectors(self, article_id: str, version: str) -> tuple:
+        key = (article_id, version)
+        if key in self._vectors:
+            self._vectors.move_to_end(key)
+            return self._vectors[key]
+        vectors = self.store.article_vectors(article_id)
+        self._vectors[key] = vectors
+        while len(self._vectors) > ARTICLE_VECTORS_KEPT:
+            self._vectors.popitem(last=False)
+        return vectors
 
     def _fuse(self, signals: dict[str, dict[int, float]], coverage: float) -> dict[int, float]:
         cfg = self.config
@@ -124,6 +239,16 @@ class HybridSearch:
             weight = cfg.lexical_weight * coverage**cfg.coverage_power
             total = weight * z["lexical"] + (1 - weight) * total
         return dict(zip(candidates, total.tolist(), strict=True))
+
+
+def _top(scores: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """The rows (of `rows`) with the `n` highest positive scores, best first, without sorting all of them."""
+    values = scores[rows]
+    if len(values) > n:
+        part = np.argpartition(-values, n)[:n]
+        rows, values = rows[part], values[part]
+    order = np.argsort(-values, kind="stable")
+    return rows[order][values[order] > 0]
 
 
 def _floored(values: dict[int, float], candidates: list[int]) -> np.ndarray:

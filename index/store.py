@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import numpy as np
 from langchain_chroma import Chroma
@@ -24,6 +25,7 @@ from index.passages import Passage
 PASSAGES = "citebot_passages"
 SENTENCES = "citebot_sentences"
 ARTICLES = "citebot_articles"
+GENERATION = "~generation"  # a catalog row no article can have: changes whenever an article is committed
 PAGE = 5_000  # rows per read: SQLite allows 32,766 bound variables per query
 FILTER_IDS = 100  # above this many article ids, read everything and filter here instead of `$in`
 
@@ -131,11 +133,24 @@ class PassageStore:
 
     def articles(self) -> dict[str, ArticleRecord]:
         """Every indexed article, by id."""
-        return {i: _record(meta) for i, _, meta in _rows(self._catalog, include=["metadatas"])}
+        return {i: _record(meta) for i, _, meta in _rows(self._catalog, include=["metadatas"]) if i != GENERATION}
 
     def article(self, article_id: str) -> ArticleRecord | None:
+        if article_id == GENERATION:
+            return None
         rows = self._catalog.get(ids=[article_id], include=["metadatas"])
         return _record(rows["metadatas"][0]) if rows["ids"] else None
+
+    def generation(self) -> str:
+        """A token that changes with every commit (any process, any client): one read by id, cheap to poll."""
+        rows = self._catalog.get(ids=[GENERATION], include=["metadatas"])
+        return str(rows["metadatas"][0].get("generation", "")) if rows["ids"] else ""
+
+    def _commit(self, records: list[ArticleRecord]) -> None:
+        """Upsert catalog records and a new generation in one write: readers see both or neither."""
+        ids = [r.id for r in records] + [GENERATION]
+        metadatas = [asdict(r) for r in records] + [{"generation": uuid4().hex}]
+        self._catalog.add_texts(ids, metadatas=metadatas, ids=ids)
 
     def touch(self, record: ArticleRecord) -> None:
         """Update catalog fields that do not change passages (a file moved, bytes changed, text did not)."""
@@ -168,7 +183,7 @@ class PassageStore:
                 ],
                 ids=[s.id for s in sentences],
             )
-        self._catalog.add_texts([record.id], metadatas=[asdict(record)], ids=[record.id])  # the commit
+        self._commit([record])
         self._drop_versions(record.id, keep=record.version)
 
     def remove_article(self, article_id: str) -> bool:
@@ -176,6 +191,7 @@ class PassageStore:
         if self.article(article_id) is None:
             return False
         self._catalog.delete(ids=[article_id])  # the commit: from here on readers no longer see it
+        self._commit([])
         self._drop_versions(article_id, keep=None)
         return True
 
@@ -229,6 +245,30 @@ class PassageStore:
         ]
         return sorted(out, key=lambda p: (p.article_id, p.ordinal))
 
+    def passages_by_id(self, ids: list[str]) -> dict[str, Passage]:
+        """The stored passages with these ids (missing ids are left out)."""
+        out: dict[str, Passage] = {}
+        for start in range(0, len(ids), PAGE):
+            rows = self._passages.get(ids=ids[start : start + PAGE], include=["documents", "metadatas"])
+            for i, text, meta in zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True):
+                out[i] = Passage.from_metadata(i, text, meta)
+        return out
+
+    def article_vectors(self, article_id: str) -> tuple[list[str], np.ndarray, list[str], np.ndarray]:
+        """Passage ids and vectors, and each sentence row's passage id and vector, of one article (every
+        stored version: callers keep the current one)."""
+        out: list[Any] = []
+        for collection, key in ((self._passages, None), (self._sentences, "passage_id")):
+            ids: list[str] = []
+            vectors: list[Any] = []
+            for i, vector, meta in _rows(
+                collection, where={"article_id": article_id}, include=["embeddings", "metadatas"]
+            ):
+                ids.append(str(meta[key]) if key else i)
+                vectors.append(vector)
+            out += [ids, np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1)]
+        return out[0], out[1], out[2], out[3]
+
     def sample_vectors(self, n: int = 512) -> dict[str, np.ndarray]:
         """Up to `n` stored passage and sentence vectors, for estimating similarity statistics."""
         out = {}
@@ -261,12 +301,16 @@ class PassageStore:
 
 
 def _rows(collection: Chroma, where: dict[str, Any] | None = None, include: list[str] | None = None):
-    """(id, document, metadata) of every matching row, PAGE rows per query."""
+    """(id, document or embedding, metadata) of every matching row, PAGE rows per query."""
     offset = 0
+    include = include or ["metadatas"]
+    second = "embeddings" if "embeddings" in include else "documents"
     while True:
-        page = collection.get(where=where, include=include or ["metadatas"], limit=PAGE, offset=offset)
+        page = collection.get(where=where, include=include, limit=PAGE, offset=offset)
         ids = page["ids"]
-        documents = page.get("documents") or [None] * len(ids)
+        documents = page.get(second)
+        if documents is None or not len(documents):
+            documents = [None] * len(ids)
         yield from zip(ids, documents, page.get("metadatas") or [{}] * len(ids), strict=True)
         if len(ids) < PAGE:
             return

@@ -29,7 +29,7 @@ def check(sample_chain: Chain):
     checker = AnswerChecker(sample_chain.search.embedder, lambda: sample_chain.search.lexical)
 
     def run(answer: str, at: str, language: str = "nl", question: str = ""):
-        cited = next(p for p in sample_chain.search.passages if at in p.text)
+        cited = next(p for p in sample_chain.search.store.passages() if at in p.text)
         return checker.check(answer, [Hit(cited, 1.0)], language, question=question).report
 
     return run

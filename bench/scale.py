@@ -1,0 +1,365 @@
+"""Scale: an index of 1k / 10k / 100k passages (1M with --big), built through the real write path.
+
+Articles are generated from real Dutch text: each has ten paragraphs of four sentences drawn from the 200
+news articles of ../shared/bench/articles_nl.jsonl. Every distinct real sentence is embedded once with the
+default model (cached in .bench-cache); a passage's vector is the mean of its sentences' real vectors plus a
+little noise, so vectors are realistic and building 100k passages takes minutes, not hours. Indexing itself
+(files, cleaning, splitting, token counting, Chroma writes, the catalog) is the product's own `Indexer`.
+Questions are embedded by the real model.
+
+Per size, in fresh processes so memory is their own:
+- refresh_s: a full rebuild of the search state (what an operator's `/reindex` without changes costs);
+- rss_mb: a serving process (the chain built, questions answered) - current RSS, not peak;
+- query_p50_ms / query_p95_ms: warm searches; scoped_p95_ms: searches limited to one article;
+- cold_ask_s: `citebot ask` in a new process, wall time;
+- pickup_s: a running search seeing one article another writer just added.
+Plus, once: `index sync` of real news articles against the raw embedder on exactly the texts it embedded.
+
+Usage: python -m bench.scale [--sizes 1000,10000,100000] [--big] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench.common import SHARED_BENCH, load_jsonl, print_table
+from index.embeddings import Embedder
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".bench-cache" / "scale-sentences.npz"
+PARAGRAPHS, SENTENCES_PER_PARAGRAPH = 10, 4
+QUERIES = 60
+
+
+def real_sentences() -> tuple[list[str], list[str], np.ndarray]:
+    """Titles and distinct sentences of the news articles, and the sentences' real vectors (cached)."""
+    from index.sentences import split_sentences
+
+    rows = load_jsonl("articles_nl.jsonl")
+    titles = [r["title"] for r in rows]
+    sentences = list(dict.fromkeys(s for r in rows for s in split_sentences(r["text"]) if len(s) > 20))
+    key = hashlib.sha256("\n".join(sentences).encode()).hexdigest()[:16]
+    if CACHE.exists():
+        cached = np.load(CACHE)
+        if str(cached["key"]) == key:
+            return titles, sentences, cached["vectors"]
+    from index.embeddings import make_embedder
+
+    print(f"embedding {len(sentences)} real sentences once (cached in {CACHE})", file=sys.stderr)
+    vectors = np.asarray(make_embedder().embed_documents(sentences), dtype=np.float32)
+    CACHE.parent.mkdir(exist_ok=True)
+    np.savez(CACHE, key=key, vectors=vectors)
+    return titles, sentences, vectors
+
+
+class SimulatedVectors(Embedder):
+    """Documents: the mean of their sentences' real vectors plus noise; queries: the real model.
+
+    It carries the real model's name, so a `citebot ask` with the default settings opens the same index.
+    """
+
+    def __init__(self, real: Embedder, sentences: list[str], vectors: np.ndarray) -> None:
+        self.real = real
+        self.name = real.name
+        self.max_tokens = real.max_tokens
+        self._rows = {s: i for i, s in enumerate(sentences)}
+        self._vectors = vectors
+
+    def count_tokens(self, text: str) -> int:
+        return self.real.count_tokens(text)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        from index.sentences import split_sentences
+
+        out = np.empty((len(texts), self._vectors.shape[1]), dtype=np.float32)
+        for n, text in enumerate(texts):
+            rows = [self._rows[s] for s in split_sentences(text) if s in self._rows]
+            rng = np.random.default_rng(int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little"))
+            base = self._vectors[rows].mean(axis=0) if rows else rng.normal(size=self._vectors.shape[1])
+            vector = base + rng.normal(scale=0.01, size=base.shape)
+            out[n] = vector / np.linalg.norm(vector)
+        return out.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.real.embed_query(text)
+
+
+def write_articles(folder: Path, count: int, titles: list[str], sentences: list[str], first: int = 0) -> None:
+    rng = random.Random(first + 17)
+    for i in range(first, first + count):
+        paragraphs = [" ".join(rng.sample(sentences, SENTENCES_PER_PARAGRAPH)) for _ in range(PARAGRAPHS)]
+        body = "\n\n".join(paragraphs)
+        sub = folder / f"{i // 1000:04d}"
+        sub.mkdir(exist_ok=True)
+        (sub / f"artikel-{i:07d}.md").write_text(f"# {rng.choice(titles)} ({i})\n\n{body}\n", encoding="utf-8")
+
+
+def build(size: int, workdir: Path) -> dict:
+    """Write size/10 articles and index them with the product's Indexer and simulated vectors."""
+    from bot.chain import open_store
+    from bot.settings import Settings
+    from index.embeddings import make_embedder
+    from index.sync import Indexer
+
+    titles, sentences, vectors = real_sentences()
+    folder = workdir / "articles"
+    folder.mkdir(parents=True)
+    write_articles(folder, size // PARAGRAPHS, titles, sentences)
+    embedder = SimulatedVectors(make_embedder(), sentences, vectors)
+    store = open_store(Settings(data_dir=workdir / "data"), embedder)
+    assert store.embeddings is not None
+    started = time.perf_counter()
+    report = Indexer(store, store.embeddings, progress=True).sync(folder)
+    return {"build_s": time.perf_counter() - started, "build_ok": report.ok, "passages": store.count()}
+
+
+def serve(workdir: Path) -> dict:
+    """A serving process: build the chain, answer, search warm and scoped, then see an added article."""
+    from bot.chain import build_chain, open_store
+    from bot.settings import Settings
+    from index.embeddings import make_embedder
+    from index.sync import Indexer
+
+    titles, sentences, vectors = real_sentences()
+    settings = Settings(data_dir=workdir / "data")
+    real = make_embedder()
+    chain = build_chain(settings, embedder=real)
+    search = chain.search
+    questions = [f"Wat weten we over {t.lower()}?" for t in titles[:QUERIES]]
+    chain.invoke(questions[0])
+    started = time.perf_counter()
+    search.refresh()
+    refresh_s = time.perf_counter() - started
+    vectors_by_query = {q: real.embed_query(q) for q in questions}
+    real.embed_query = vectors_by_query.__getitem__  # type: ignore[method-assign] # time the search, not the model
+    latencies, scoped = [], []
+    articles = sorted(search.store.articles())
+    for i, q in enumerate(questions):
+        started = time.perf_counter()
+        search.search(q)
+        latencies.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        search.search(q, article_ids=[articles[(i * 7919) % len(articles)]])
+        scoped.append((time.perf_counter() - started) * 1000)
+    rss_mb = _rss_mb()
+    # Another writer adds one article (its own store object, as an operator's `index add` would).
+    folder = workdir / "added"
+    folder.mkdir()
+    write_articles(folder, 1, ["Een toegevoegd artikel over zonnepanelen"], sentences, first=9_999_999)
+    writer = open_store(settings, SimulatedVectors(real, sentences, vectors))
+    assert writer.embeddings is not None
+    added = Indexer(writer, writer.embeddings).add([folder])
+    target = added.added[0]
+    started = time.perf_counter()
+    ok = False
+    while time.perf_counter() - started < 120:
+        _pick_up(search)
+        if any(h.passage.article_id == target for h in search.search(questions[1], article_ids=[target])):
+            ok = True
+            break
+        time.sleep(0.01)
+    pickup_s = time.perf_counter() - started
+    return {
+        "refresh_s": refresh_s,
+        "rss_mb": rss_mb,
+        "query_p50_ms": statistics.median(latencies),
+        "query_p95_ms": _p95(latencies),
+        "scoped_p95_ms": _p95(scoped),
+        "pickup_s": pickup_s if ok else None,
+        "serve_ok": ok,
+    }
+
+
+def _pick_up(search) -> None:
+    """What a running bot does before a question: see whether the index changed."""
+    update = getattr(search, "update", None)
+    if update is not None:
+        update()
+    else:  # before generations existed, only an explicit refresh saw other writers
+        search.refresh()
+
+
+def cold_ask(workdir: Path) -> float:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CITEBOT_")}
+    started = time.perf_counter()
+    subprocess.run(
+        [str(Path(sys.executable).parent / "citebot"), "--data-dir", str(workdir / "data"), "ask", "Wat zei Tusk?"],
+        cwd=workdir,  # no .env there
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - started
+
+
+def indexing_ratio(articles: int = 60) -> dict:
+    """`index sync` of real news articles vs the raw embedder on exactly the texts sync embedded."""
+    from bot.chain import open_store
+    from bot.settings import Settings
+    from index.embeddings import Embedder, make_embedder
+    from index.sentences import split_sentences
+    from index.sync import Indexer
+
+    class Recording(Embedder):
+        def __init__(self, inner: Embedder) -> None:
+            self.inner, self.name, self.max_tokens = inner, inner.name, inner.max_tokens
+            self.texts: list[str] = []
+
+        def count_tokens(self, text: str) -> int:
+            return self.inner.count_tokens(text)
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            self.texts.extend(texts)
+            return self.inner.embed_documents(texts)
+
+    rows = load_jsonl("articles_nl.jsonl")[:articles]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "articles"
+        folder.mkdir()
+        for i, row in enumerate(rows):
+            sentences = split_sentences(row["text"])
+            body = "\n\n".join(" ".join(sentences[j : j + 4]) for j in range(0, len(sentences), 4))
+            (folder / f"nieuws-{i:03d}.md").write_text(f"# {row['title']}\n\n{body}\n", encoding="utf-8")
+        real = make_embedder()
+        real.embed_documents(["opwarmen"])
+        recording = Recording(real)
+        store = open_store(Settings(data_dir=Path(tmp) / "data"), recording)
+        assert store.embeddings is not None
+        started = time.perf_counter()
+        Indexer(store, store.embeddings).sync(folder)
+        sync_s = time.perf_counter() - started
+        texts = list(recording.texts)
+        started = time.perf_counter()
+        for i in range(0, len(texts), 64):
+            real.embed_documents(texts[i : i + 64])
+        raw_s = time.perf_counter() - started
+    return {"articles": articles, "texts": len(texts), "sync_s": sync_s, "raw_s": raw_s, "ratio": sync_s / raw_s}
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[int(0.95 * (len(ordered) - 1))]
+
+
+def _child(*args: str) -> dict:
+    """Run one step in a fresh process; its last stdout line is a JSON object."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.scale", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if out.returncode != 0:
+        tail = out.stderr.strip().splitlines()[-3:]
+        return {"error": " / ".join(tail) or f"exit {out.returncode}"}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_size(size: int) -> dict:
+    result: dict = {"passages": size}
+    with tempfile.TemporaryDirectory(prefix="citebot-scale-") as tmp:
+        workdir = Path(tmp)
+        result |= _child("--build", str(size), "--workdir", tmp)
+        if "error" not in result:
+            try:
+                result["cold_ask_s"] = cold_ask(workdir)
+            except subprocess.CalledProcessError as exc:
+                result["error"] = f"citebot ask failed: {exc.stderr.decode(errors='replace').strip()[-300:]}"
+        if "error" not in result:
+            result |= _child("--serve", tmp)
+    result["ok"] = "error" not in result and result.get("build_ok", False) and result.get("serve_ok", False)
+    return result
+
+
+COLUMNS = [
+    ("passages", "passages", "{}"),
+    ("refresh_s", "refresh s", "{:.2f}"),
+    ("rss_mb", "serving RSS MB", "{:.0f}"),
+    ("query_p50_ms", "query p50 ms", "{:.1f}"),
+    ("query_p95_ms", "query p95 ms", "{:.1f}"),
+    ("scoped_p95_ms", "scoped p95 ms", "{:.1f}"),
+    ("cold_ask_s", "cold ask s", "{:.1f}"),
+    ("pickup_s", "pickup s", "{:.2f}"),
+    ("build_s", "build s", "{:.0f}"),
+    ("ok", "ok", "{}"),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--big", action="store_true", help="also 1,000,000 passages (long; not for CI)")
+    parser.add_argument("--json", action="store_true", help="one JSON object per size, one per line")
+    parser.add_argument("--no-indexing", action="store_true", help="skip the indexing-ratio run")
+    parser.add_argument("--build", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--serve", help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", help=argparse.SUPPRESS)
+    parser.add_argument("--indexing", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.build:
+        print(json.dumps(build(args.build, Path(args.workdir))))
+        return
+    if args.serve:
+        print(json.dumps(serve(Path(args.serve))))
+        return
+    if args.indexing:
+        print(json.dumps(indexing_ratio()))
+        return
+    if not (SHARED_BENCH / "articles_nl.jsonl").exists():
+        print(f"skipped: {SHARED_BENCH / 'articles_nl.jsonl'} not found (benchmarks read ../shared/bench)")
+        return
+    real_sentences()  # embed the sentence pool once, before the timed children
+    sizes = [int(s) for s in args.sizes.split(",")] + ([1_000_000] if args.big else [])
+    results = []
+    for size in sizes:
+        result = run_size(size)
+        results.append(result)
+        if args.json:
+            print(json.dumps(result), flush=True)
+        else:
+            print(f"{size}: {json.dumps(result)}", file=sys.stderr, flush=True)
+    indexing = None if args.no_indexing else _child("--indexing")
+    if args.json:
+        if indexing is not None:
+            print(json.dumps({"indexing": indexing}), flush=True)
+        return
+    rows = [[_cell(r.get(key), fmt) for key, _, fmt in COLUMNS] for r in results]
+    print_table([label for _, label, _ in COLUMNS], rows)
+    if len(results) > 1 and all(r["ok"] for r in results):
+        first, last = results[0], results[-1]
+        print(
+            f"\n{last['passages']:,} / {first['passages']:,} passages: "
+            + ", ".join(f"{label} {last[key] / first[key]:.1f}x" for key, label, _ in COLUMNS[1:8] if first.get(key))
+        )
+    if indexing and "error" not in indexing:
+        print(
+            f"\nindex sync of {indexing['articles']} news articles: {indexing['sync_s']:.1f} s; the raw embedder on the "
+            f"same {indexing['texts']} texts: {indexing['raw_s']:.1f} s; ratio {indexing['ratio']:.2f}x"
+        )
+    for r in results:
+        if "error" in r:
+            print(f"\n{r['passages']}: {r['error']}")
+
+
+def _cell(value: object, fmt: str) -> str:
+    return "-" if value is None else fmt.format(value)
+
+
+if __name__ == "__main__":
+    main()

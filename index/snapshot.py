@@ -1,0 +1,147 @@
+"""What a search knows of the index at one generation: passage rows, BM25, vector statistics.
+
+A snapshot is never changed after it is built. `updated` reads only what changed since (the catalog's
+article versions say which articles) and returns a new snapshot that shares the unchanged parts, so a
+running search swaps one reference and every search sees one consistent generation. Passage texts stay in
+Chroma: a search fetches its hits by id. `save`/`load` keep a snapshot in one file so a new process starts
+from it and catches up incrementally instead of reading and tokenising every passage.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.lexical import LexicalIndex, Tokenizer
+from index.store import PassageStore
+
+COMPACT_DEAD = 0.25  # rewrite rows without dead ones when more than this share is dead
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    generation: str
+    versions: dict[str, str]  # article id -> current version
+    ids: tuple[str, ...]  # passage id of each row (a dead row keeps its id until compaction)
+    row_articles: tuple[str, ...]  # article id of each row
+    by_id: dict[str, int]  # live passage id -> row
+    lexical: LexicalIndex
+    samples: dict[str, np.ndarray]  # stored passage / sentence vectors, for similarity statistics
+    article_rows: dict[str, tuple[int, ...]]  # live rows of each article
+
+    @property
+    def size(self) -> int:
+        return len(self.by_id)
+
+    def rows_of(self, article_ids: list[str]) -> np.ndarray:
+        """Live rows of some articles."""
+        return np.asarray([r for a in dict.fromkeys(article_ids) for r in self.article_rows.get(a, ())], np.int64)
+
+
+def _article_rows(row_articles: tuple[str, ...], rows: range) -> dict[str, tuple[int, ...]]:
+    out: dict[str, list[int]] = {}
+    for row in rows:
+        out.setdefault(row_articles[row], []).append(row)
+    return {a: tuple(r) for a, r in out.items()}
+
+
+def build(store: PassageStore, tokenizer: Tokenizer | None = None) -> Snapshot:
+    """A snapshot of everything the store's catalog names, read from scratch."""
+    generation = store.generation()  # read first: a commit after this makes the next check see a change
+    versions = {a.id: a.version for a in store.articles().values()}
+    passages = store.passages()
+    lexical = LexicalIndex(passages, tokenizer)
+    ids = tuple(p.id for p in passages)
+    return Snapshot(
+        generation,
+        versions,
+        ids,
+        tuple(p.article_id for p in passages),
+        {p: i for i, p in enumerate(ids)},
+        lexical,
+        store.sample_vectors() if passages else {},
+        _article_rows(tuple(p.article_id for p in passages), range(len(passages))),
+    )
+
+
+def updated(snapshot: Snapshot, store: PassageStore) -> Snapshot:
+    """`snapshot` brought up to the store's current generation (itself when nothing changed)."""
+    generation = store.generation()
+    if generation == snapshot.generation:
+        return snapshot
+    versions = {a.id: a.version for a in store.articles().values()}
+    changed = [a for a, v in versions.items() if snapshot.versions.get(a) != v]
+    gone = set(changed) | (set(snapshot.versions) - set(versions))
+    dead = [row for row, article in enumerate(snapshot.row_articles) if article in gone] if gone else []
+    added = store.passages(changed) if changed else []
+    by_id = {p: row for p, row in snapshot.by_id.items() if snapshot.row_articles[row] not in gone}
+    start = len(snapshot.ids)
+    by_id.update({p.id: start + n for n, p in enumerate(added)})
+    lexical = snapshot.lexical.with_changes(removed=dead, added=added)
+    ids = snapshot.ids + tuple(p.id for p in added)
+    row_articles = snapshot.row_articles + tuple(p.article_id for p in added)
+    samples = snapshot.samples if snapshot.samples or not by_id else store.sample_vectors()
+    article_rows = {a: r for a, r in snapshot.article_rows.items() if a not in gone}
+    article_rows |= _article_rows(row_articles, range(start, len(ids)))
+    fresh = Snapshot(generation, versions, ids, row_articles, by_id, lexical, samples, article_rows)
+    if lexical.rows and lexical.rows - lexical.size > COMPACT_DEAD * lexical.rows:
+        fresh = compacted(fresh)
+    return fresh
+
+
+def compacted(snapshot: Snapshot) -> Snapshot:
+    """The same snapshot without dead rows."""
+    lexical, keep = snapshot.lexical.compacted()
+    ids = tuple(snapshot.ids[i] for i in keep)
+    row_articles = tuple(snapshot.row_articles[i] for i in keep)
+    by_id = {p: i for i, p in enumerate(ids)}
+    article_rows = _article_rows(row_articles, range(len(ids)))
+    return Snapshot(
+        snapshot.generation, snapshot.versions, ids, row_articles, by_id, lexical, snapshot.samples, article_rows
+    )
+
+
+def save(snapshot: Snapshot, folder: Path) -> Path:
+    """Write the snapshot (compacted) to `folder/search-state.npz` and its rows to a JSON beside it, atomically
+    enough: the JSON names the generation, and `load` accepts the pair only when both agree."""
+    snapshot = compacted(snapshot)
+    folder.mkdir(parents=True, exist_ok=True)
+    lexical_path = folder / "search-lexical.npz"
+    rows_path = folder / "search-rows.json"
+    tag = f"{snapshot.generation}-{len(snapshot.ids)}"
+    snapshot.lexical.save(lexical_path, tag=tag)
+    rows = {
+        "format": FORMAT,
+        "tag": tag,
+        "generation": snapshot.generation,
+        "versions": snapshot.versions,
+        "ids": snapshot.ids,
+        "articles": snapshot.row_articles,
+    }
+    tmp = rows_path.with_name(rows_path.name + ".tmp")
+    tmp.write_text(json.dumps(rows), encoding="utf-8")
+    tmp.replace(rows_path)
+    return rows_path
+
+
+def load(folder: Path, store: PassageStore, tokenizer: Tokenizer | None = None) -> Snapshot | None:
+    """A saved snapshot (None when there is none, or it is unreadable, or its two files disagree)."""
+    try:
+        rows = json.loads((folder / "search-rows.json").read_text(encoding="utf-8"))
+        lexical = LexicalIndex.load(folder / "search-lexical.npz", tokenizer)
+        if rows.get("format") != FORMAT or lexical.tag != rows["tag"] or lexical.rows != len(rows["ids"]):
+            return None
+    except Exception:  # noqa: BLE001 - a damaged cache (truncated zip, bad JSON, other format) is rebuilt
+        return None
+    ids = tuple(rows["ids"])
+    row_articles = tuple(rows["articles"])
+    by_id = {p: i for i, p in enumerate(ids)}
+    samples = store.sample_vectors() if ids else {}
+    article_rows = _article_rows(row_articles, range(len(ids)))
+    return Snapshot(
+        rows["generation"], dict(rows["versions"]), ids, row_articles, by_id, lexical, samples, article_rows
+    )

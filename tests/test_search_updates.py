@@ -1,0 +1,213 @@
+"""A running search follows index changes: one consistent generation per search, changes from another
+client or process seen before the next question, and a saved search state that a new process resumes.
+
+Real Chroma stores in tmp dirs; the vectors are 16 numbers from a hash of the text (these tests are about
+which passages a search returns, not how well dense retrieval ranks them), so most searches here rank by
+BM25 alone: hash vectors would drown the marker words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embeddings import Embedder, ReusingEmbeddings
+from index.lexical import LexicalIndex
+from index.passages import Passage
+from index.retrieve import HybridSearch, RetrievalConfig
+from index.store import ArticleRecord, PassageStore, SentenceRow, make_client
+
+
+class HashVectors(Embedder):
+    name = "hash-16"
+    max_tokens = 400
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        out = []
+        for text in texts:
+            raw = np.frombuffer(hashlib.sha256(text.encode()).digest()[:16], dtype=np.uint8).astype(np.float32)
+            out.append((raw / np.linalg.norm(raw)).tolist())
+        return out
+
+
+def article(n: int, version: int, paragraphs: int = 6) -> tuple[ArticleRecord, list[Passage], list[SentenceRow]]:
+    """Article n at a version; every passage names its own marker word, e.g. 'kenmerk7x2'."""
+    article_id, v = f"artikel-{n:03d}", f"v{version}"
+    passages = [
+        Passage(
+            id=f"{article_id}:{v}:{i:04d}",
+            article_id=article_id,
+            ordinal=i,
+            text=f"Alinea {i} over kenmerk{n}x{version}. De gemeenteraad besprak punt {i} van de agenda.",
+            start=0,
+            end=10,
+            paragraph=i,
+            section="",
+            title=f"Artikel {n}",
+            date="2024-01-01",
+            source=f"{article_id}.txt",
+            version=v,
+            hash=f"{n}-{version}-{i}",
+        )
+        for i in range(paragraphs)
+    ]
+    sentences = [SentenceRow(f"{p.id}:s0", p.id, article_id, v, p.text) for p in passages]
+    record = ArticleRecord(article_id, f"Artikel {n}", "2024-01-01", f"{article_id}.txt", "h", v, len(passages))
+    return record, passages, sentences
+
+
+BM25_ONLY = RetrievalConfig(mode="lexical", k=10)
+
+
+def open_store(folder: Path) -> PassageStore:
+    return PassageStore(make_client(folder), ReusingEmbeddings(HashVectors()))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> PassageStore:
+    store = open_store(tmp_path / "data")
+    for n in range(10):
+        store.write_article(*article(n, 1))
+    return store
+
+
+def marker_hits(search: HybridSearch, n: int, version: int, **kwargs) -> list[Passage]:
+    """Passages found for a marker word that contain it (dense retrieval always returns something)."""
+    marker = f"kenmerk{n}x{version}"
+    return [h.passage for h in search.search(marker, k=10, **kwargs) if marker in h.passage.text]
+
+
+def test_searches_during_updates_always_return_the_passages_their_scores_came_from(
+    store: PassageStore, tmp_path: Path
+) -> None:
+    search = HybridSearch(store, HashVectors())
+    writer = open_store(tmp_path / "data")  # another client, as an operator's `index sync` would be
+    mismatches: list[str] = []
+    searches = 0
+    stop = threading.Event()
+
+    def change() -> None:
+        rng = random.Random(3)
+        versions = dict.fromkeys(range(10), 1)
+        for _ in range(40):
+            n = rng.randrange(12)
+            if n in versions and rng.random() < 0.3:
+                writer.remove_article(f"artikel-{n:03d}")
+                del versions[n]
+            else:
+                versions[n] = versions.get(n, 0) + 1
+                writer.write_article(*article(n, versions[n], paragraphs=rng.randrange(3, 9)))
+        stop.set()
+
+    def ask() -> None:
+        nonlocal searches
+        rng = random.Random(threading.get_ident())
+        while not stop.is_set():
+            n, version = rng.randrange(12), rng.randrange(1, 6)
+            for hit in search.search(f"kenmerk{n}x{version}", k=10):
+                searches += 1
+                # BM25 found this row for the marker word: the passage returned for it must contain it.
+                if "lexical" in hit.signals and f"kenmerk{n}x{version}" not in hit.passage.text:
+                    mismatches.append(f"kenmerk{n}x{version} -> {hit.passage.text}")
+
+    threads = [threading.Thread(target=change)] + [threading.Thread(target=ask) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert searches > 100 and mismatches == []
+    # After the writer stopped, the search holds exactly the catalog's current passages.
+    search.update(force=True)
+    current = {p.id for p in store.passages()}
+    assert set(search.snapshot.by_id) == current and search.size == len(current)
+
+
+def test_a_change_by_another_client_shows_up_at_the_next_search(store: PassageStore, tmp_path: Path) -> None:
+    search = HybridSearch(store, HashVectors(), BM25_ONLY)
+    writer = open_store(tmp_path / "data")
+    assert marker_hits(search, 20, 1) == []
+    writer.write_article(*article(20, 1))
+    hits = marker_hits(search, 20, 1)
+    assert hits and {p.article_id for p in hits} == {"artikel-020"}
+    writer.write_article(*article(20, 2))  # a new version replaces the old one
+    assert marker_hits(search, 20, 1) == [] and marker_hits(search, 20, 2)
+    writer.remove_article("artikel-020")
+    assert marker_hits(search, 20, 2) == []
+    # Scoped searches (dense scores computed from the article's own vectors) see the same generation.
+    search.config = RetrievalConfig()
+    writer.write_article(*article(3, 2))
+    scoped = search.search("gemeenteraad", k=10, article_ids=["artikel-003"])
+    assert len(scoped) == 6 and {h.passage.version for h in scoped} == {"v2"}
+    assert {"passage", "sentence"} <= set(scoped[0].signals)
+
+
+def test_check_seconds_limits_how_often_the_index_is_checked(store: PassageStore, tmp_path: Path) -> None:
+    search = HybridSearch(store, HashVectors(), BM25_ONLY, check_seconds=3600)
+    open_store(tmp_path / "data").write_article(*article(21, 1))
+    assert marker_hits(search, 21, 1) == []  # not checked again yet
+    assert search.update(force=True) and marker_hits(search, 21, 1)
+
+
+def test_a_new_process_resumes_the_saved_search_state_and_catches_up(store: PassageStore, tmp_path: Path) -> None:
+    cache = tmp_path / "search"
+    first = HybridSearch(store, HashVectors(), BM25_ONLY, cache_dir=cache)
+    assert (cache / "search-rows.json").exists()
+    # While no search runs, articles change.
+    store.write_article(*article(3, 2))
+    store.remove_article("artikel-004")
+    store.write_article(*article(30, 1))
+    resumed = HybridSearch(store, HashVectors(), BM25_ONLY, cache_dir=cache)
+    fresh = HybridSearch(store, HashVectors(), BM25_ONLY)
+    assert first.snapshot.generation != resumed.snapshot.generation == fresh.snapshot.generation
+    for n, version in [(3, 1), (3, 2), (4, 1), (30, 1), (5, 1)]:
+        assert [p.id for p in marker_hits(resumed, n, version)] == [p.id for p in marker_hits(fresh, n, version)]
+    assert marker_hits(resumed, 30, 1) and not marker_hits(resumed, 4, 1) and not marker_hits(resumed, 3, 1)
+    np.testing.assert_allclose(
+        resumed.lexical.scores("gemeenteraad agenda")[resumed.lexical.alive()].sum(),
+        fresh.lexical.scores("gemeenteraad agenda").sum(),
+        rtol=1e-5,
+    )
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "mismatch"])
+def test_a_damaged_saved_state_is_rebuilt_not_trusted(store: PassageStore, tmp_path: Path, damage: str) -> None:
+    cache = tmp_path / "search"
+    HybridSearch(store, HashVectors(), BM25_ONLY, cache_dir=cache)
+    lexical = cache / "search-lexical.npz"
+    if damage == "truncate":
+        lexical.write_bytes(lexical.read_bytes()[:100])
+    elif damage == "garbage":
+        (cache / "search-rows.json").write_text("{not json", encoding="utf-8")
+    else:  # the two files of different saves
+        other = tmp_path / "other"
+        s = open_store(tmp_path / "data2")
+        s.write_article(*article(1, 1))
+        HybridSearch(s, HashVectors(), cache_dir=other)
+        lexical.write_bytes((other / "search-lexical.npz").read_bytes())
+    search = HybridSearch(store, HashVectors(), BM25_ONLY, cache_dir=cache)
+    assert search.size == 60 and marker_hits(search, 7, 1)
+
+
+def test_bm25_updated_in_place_scores_like_a_fresh_index() -> None:
+    """Removing and adding rows gives the scores a fresh BM25 over the live passages gives (idf, lengths)."""
+    passages = [p for n in range(30) for p in article(n, 1)[1]]
+    extra = [p for n in range(30, 40) for p in article(n, 1)[1]]
+    updated = LexicalIndex(passages).with_changes(removed=range(0, 60)).with_changes(added=extra)
+    fresh = LexicalIndex(passages[60:] + extra)
+    for query in ["kenmerk12x1 gemeenteraad", "agenda punt", "kenmerk2x1", "kenmerk35x1 alinea"]:
+        scores = updated.scores(query)
+        assert not scores[:60].any()  # removed rows never score
+        np.testing.assert_allclose(scores[60:], fresh.scores(query), rtol=1e-5, atol=1e-6)
+    assert "kenmerk2x1" not in updated.vocabulary and "kenmerk35x1" in updated.vocabulary
+    assert updated.idf("agenda") == pytest.approx(fresh.idf("agenda"))
+    compact, kept = updated.compacted()
+    assert compact.rows == fresh.rows and list(kept[:2]) == [60, 61]
+    np.testing.assert_allclose(compact.scores("agenda kenmerk31x1"), fresh.scores("agenda kenmerk31x1"), rtol=1e-5)
