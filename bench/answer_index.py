@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.chain import Chain, build_chain, open_store
+from bot.chain import Chain
+from bot.parts import build_parts
 from bot.settings import Settings
 from index.embeddings import Embedder
-from index.sync import Indexer
 
 CACHE = Path(__file__).resolve().parent.parent / ".bench-cache"
 
@@ -20,8 +20,8 @@ def indexed_chain(
     folder = cache / name
     count = write_articles(folder / "articles")
     config = Settings(data_dir=folder / "data", articles_dir=folder / "articles", **settings)  # type: ignore[arg-type]
-    store = open_store(config, embedder)
-    assert store.embeddings is not None
-    report = Indexer(store, store.embeddings, progress=True).sync(folder / "articles")
+    parts = build_parts(config, embedder=embedder)
+    parts.indexer.progress = True
+    report = parts.indexer.sync(folder / "articles")
     print(f"{name}: {count} articles; {report.summary()}", flush=True)
-    return build_chain(config, embedder=embedder, store=store)
+    return parts.chain

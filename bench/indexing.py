@@ -52,12 +52,11 @@ def write_articles(folder: Path, size: int) -> list[str]:
 
 
 def run_one(size: int) -> dict:
-    from bot.chain import build_chain, open_store
+    from bot.parts import build_parts
     from bot.settings import Settings
     from index.articles import load_article
     from index.embeddings import make_embedder
     from index.passages import split_passages
-    from index.sync import Indexer
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "articles"
@@ -65,10 +64,9 @@ def run_one(size: int) -> dict:
         questions = write_articles(folder, size)
         settings = Settings(data_dir=Path(tmp) / "data")
         embedder = make_embedder(settings.embedding_model)
-        store = open_store(settings, embedder)
-        assert store.embeddings is not None
+        parts = build_parts(settings, embedder=embedder)
         started = time.perf_counter()
-        report = Indexer(store, store.embeddings).sync(folder)
+        report = parts.indexer.sync(folder)
         index_s = time.perf_counter() - started
         passages = [
             p.text
@@ -79,9 +77,9 @@ def run_one(size: int) -> dict:
         embedder.embed_documents(passages)
         raw_s = time.perf_counter() - started
         started = time.perf_counter()
-        resync = Indexer(store, store.embeddings).sync(folder)
+        resync = build_parts(settings, embedder=embedder).indexer.sync(folder)
         resync_s = time.perf_counter() - started
-        chain = build_chain(settings, embedder=embedder, store=store)
+        chain = parts.chain
         for q in questions[:5]:
             chain.invoke(q)  # warm-up
         latencies = []

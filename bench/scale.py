@@ -108,34 +108,32 @@ def write_articles(folder: Path, count: int, titles: list[str], sentences: list[
 
 def build(size: int, workdir: Path) -> dict:
     """Write size/10 articles and index them with the product's Indexer and simulated vectors."""
-    from bot.chain import open_store
+    from bot.parts import build_parts
     from bot.settings import Settings
     from index.embeddings import make_embedder
-    from index.sync import Indexer
 
     titles, sentences, vectors = real_sentences()
     folder = workdir / "articles"
     folder.mkdir(parents=True)
     write_articles(folder, size // PARAGRAPHS, titles, sentences)
     embedder = SimulatedVectors(make_embedder(), sentences, vectors)
-    store = open_store(Settings(data_dir=workdir / "data"), embedder)
-    assert store.embeddings is not None
+    parts = build_parts(Settings(data_dir=workdir / "data"), embedder=embedder)
+    parts.indexer.progress = True
     started = time.perf_counter()
-    report = Indexer(store, store.embeddings, progress=True).sync(folder)
-    return {"build_s": time.perf_counter() - started, "build_ok": report.ok, "passages": store.count()}
+    report = parts.indexer.sync(folder)
+    return {"build_s": time.perf_counter() - started, "build_ok": report.ok, "passages": parts.store.count()}
 
 
 def serve(workdir: Path) -> dict:
     """A serving process: build the chain, answer, search warm and scoped, then see an added article."""
-    from bot.chain import build_chain, open_store
+    from bot.parts import build_parts
     from bot.settings import Settings
     from index.embeddings import make_embedder
-    from index.sync import Indexer
 
     titles, sentences, vectors = real_sentences()
     settings = Settings(data_dir=workdir / "data")
     real = make_embedder()
-    chain = build_chain(settings, embedder=real)
+    chain = build_parts(settings, embedder=real).chain
     search = chain.search
     questions = [f"Wat weten we over {t.lower()}?" for t in titles[:QUERIES]]
     chain.invoke(questions[0])
@@ -158,9 +156,8 @@ def serve(workdir: Path) -> dict:
     folder = workdir / "added"
     folder.mkdir()
     write_articles(folder, 1, ["Een toegevoegd artikel over zonnepanelen"], sentences, first=9_999_999)
-    writer = open_store(settings, SimulatedVectors(real, sentences, vectors))
-    assert writer.embeddings is not None
-    added = Indexer(writer, writer.embeddings).add([folder])
+    writer = build_parts(settings, embedder=SimulatedVectors(real, sentences, vectors)).indexer
+    added = writer.add([folder])
     target = added.added[0]
     started = time.perf_counter()
     ok = False
@@ -206,22 +203,21 @@ def cold_ask(workdir: Path) -> float:
 
 def indexing_ratio(articles: int = 60) -> dict:
     """`index sync` of real news articles vs the raw embedder on exactly the texts sync embedded."""
-    from bot.chain import open_store
+    from bot.parts import build_parts
     from bot.settings import Settings
     from index.embeddings import Embedder, make_embedder
     from index.sentences import split_sentences
-    from index.sync import Indexer
 
     class Recording(Embedder):
         def __init__(self, inner: Embedder) -> None:
             self.inner, self.name, self.max_tokens = inner, inner.name, inner.max_tokens
-            self.texts: list[str] = []
+            self.calls: list[list[str]] = []
 
         def count_tokens(self, text: str) -> int:
             return self.inner.count_tokens(text)
 
         def embed_documents(self, texts: list[str]) -> list[list[float]]:
-            self.texts.extend(texts)
+            self.calls.append(list(texts))
             return self.inner.embed_documents(texts)
 
     rows = load_jsonl("articles_nl.jsonl")[:articles]
@@ -235,17 +231,16 @@ def indexing_ratio(articles: int = 60) -> dict:
         real = make_embedder()
         real.embed_documents(["opwarmen"])
         recording = Recording(real)
-        store = open_store(Settings(data_dir=Path(tmp) / "data"), recording)
-        assert store.embeddings is not None
+        indexer = build_parts(Settings(data_dir=Path(tmp) / "data"), embedder=recording).indexer
         started = time.perf_counter()
-        Indexer(store, store.embeddings).sync(folder)
+        indexer.sync(folder)
         sync_s = time.perf_counter() - started
-        texts = list(recording.texts)
         started = time.perf_counter()
-        for i in range(0, len(texts), 64):
-            real.embed_documents(texts[i : i + 64])
+        for texts in recording.calls:  # the same texts in the same batches
+            real.embed_documents(texts)
         raw_s = time.perf_counter() - started
-    return {"articles": articles, "texts": len(texts), "sync_s": sync_s, "raw_s": raw_s, "ratio": sync_s / raw_s}
+    texts = sum(len(c) for c in recording.calls)
+    return {"articles": articles, "texts": texts, "sync_s": sync_s, "raw_s": raw_s, "ratio": sync_s / raw_s}
 
 
 def _rss_mb() -> float:

@@ -46,14 +46,21 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
-def _indexer(settings: Settings, progress: bool):
-    from bot.chain import open_store
-    from index.embeddings import make_embedder
-    from index.sync import Indexer
+def _parts(settings: Settings, answerer: str | None = None):
+    """The parts of one command, built once; `answerer` overrides ANSWERER for this call."""
+    from bot.parts import build_parts
 
-    store = open_store(settings, make_embedder(settings.embedding_model))
-    assert store.embeddings is not None
-    return Indexer(store, store.embeddings, progress=progress)
+    if answerer:
+        if answerer.lower() not in ("extractive", "llm"):
+            raise _fail(f"--answerer takes extractive or llm, not {answerer!r}")
+        settings = settings.model_copy(update={"answerer": answerer.lower()})
+    return build_parts(settings)
+
+
+def _indexer(parts, progress: bool):
+    indexer = parts.indexer
+    indexer.progress = progress
+    return indexer
 
 
 def _report(report: SyncReport, as_json: bool) -> None:
@@ -81,7 +88,7 @@ def index_add(
     if title and (len(paths) != 1 or paths[0].is_dir()):
         raise _fail("--title applies to exactly one article file")
     try:
-        report = _indexer(ctx.obj, progress=not as_json).add(paths, title=title)
+        report = _indexer(_parts(ctx.obj), progress=not as_json).add(paths, title=title)
     except IndexingError as exc:
         raise _fail(str(exc)) from None
     _report(report, as_json)
@@ -96,7 +103,7 @@ def index_sync(
     """Make the index match a folder: add new, replace changed, remove deleted, skip unchanged."""
     settings: Settings = ctx.obj
     try:
-        report = _indexer(settings, progress=not as_json).sync(directory or settings.articles_dir)
+        report = _indexer(_parts(settings), progress=not as_json).sync(directory or settings.articles_dir)
     except IndexingError as exc:
         raise _fail(str(exc)) from None
     _report(report, as_json)
@@ -105,10 +112,8 @@ def index_sync(
 @index_app.command("list")
 def index_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List indexed articles."""
-    from bot.chain import open_store
-
     try:
-        records = sorted(open_store(ctx.obj, None).articles().values(), key=lambda r: r.id)
+        records = sorted(_parts(ctx.obj).catalog.articles().values(), key=lambda r: r.id)
     except IndexingError as exc:
         raise _fail(str(exc)) from None
     if as_json:
@@ -135,10 +140,8 @@ def index_remove(
     as_json: JsonOption = False,
 ) -> None:
     """Remove one article and all its passages."""
-    from bot.chain import open_store
-
     try:
-        removed = open_store(ctx.obj, None).remove_article(article_id)
+        removed = _parts(ctx.obj).catalog.remove_article(article_id)
     except IndexingError as exc:
         raise _fail(str(exc)) from None
     if not removed:
@@ -149,14 +152,12 @@ def index_remove(
 @index_app.command("rebuild")
 def index_rebuild(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Re-embed every indexed article from its file with the configured model (after changing it)."""
-    from bot.chain import open_store
-
     settings: Settings = ctx.obj
     try:
-        old = open_store(settings, None)
+        old = _parts(settings).catalog
         records = list(old.articles().values())
         old.reset()
-        indexer = _indexer(settings, progress=not as_json)
+        indexer = _indexer(_parts(settings), progress=not as_json)
         report = indexer.reindex(records) if records else indexer.sync(settings.articles_dir)
     except IndexingError as exc:
         raise _fail(str(exc)) from None
@@ -173,20 +174,16 @@ def _load_history(path: Path | None) -> list[Turn]:
         raise _fail(f"{path}: not a JSON list of {{'question', 'answer'}} turns ({exc})") from None
 
 
-def _chain(settings: Settings, answerer: str | None = None):
-    from bot.chain import build_chain
+def _chain(parts):
+    """The parts' chain, with a clear error when it cannot be built or there is nothing to search."""
     from bot.llm import LlmConfigError
 
-    if answerer:
-        if answerer.lower() not in ("extractive", "llm"):
-            raise _fail(f"--answerer takes extractive or llm, not {answerer!r}")
-        settings = settings.model_copy(update={"answerer": answerer.lower()})
     try:
-        chain = build_chain(settings)
+        chain = parts.chain
     except (IndexingError, LlmConfigError) as exc:
         raise _fail(str(exc)) from None
     if not chain.search.size:
-        raise _fail(f"the index is empty; run `citebot index sync` to index {settings.articles_dir}")
+        raise _fail(f"the index is empty; run `citebot index sync` to index {parts.settings.articles_dir}")
     return chain
 
 
@@ -201,7 +198,7 @@ def ask(
 ) -> None:
     """Answer a question from the indexed articles, with citations."""
     turns = _load_history(history)
-    chain = _chain(ctx.obj, answerer)
+    chain = _chain(_parts(ctx.obj, answerer))
     questions = (line.strip() for line in sys.stdin) if question == "-" else iter([question])
     for q in questions:
         if not q:
@@ -221,7 +218,11 @@ def chat(
     answerer: AnswererOption = None,
 ) -> None:
     """Talk to citebot in the terminal; follow-up questions use the conversation so far."""
-    chain = _chain(ctx.obj, answerer)
+    _chat(_parts(ctx.obj, answerer), article)
+
+
+def _chat(parts, article: list[str] | None) -> None:
+    chain = _chain(parts)
     turns: list[Turn] = []
     typer.echo("citebot: stel een vraag over de artikelen (/reset wist de context, /quit stopt).")
     while True:
@@ -249,29 +250,29 @@ def telegram(
     answerer: AnswererOption = None,
 ) -> None:
     """Run the Telegram bot (long polling; a webhook when TELEGRAM_WEBHOOK_URL is set)."""
+    _telegram(_parts(ctx.obj, answerer))
+
+
+def _telegram(parts) -> None:
     from bot.telegram.app import run
 
-    settings: Settings = ctx.obj
+    settings: Settings = parts.settings
     if settings.telegram_bot_token is None:
         raise _fail("TELEGRAM_BOT_TOKEN is not set; create a bot with @BotFather and put its token in .env")
     from telegram.error import InvalidToken, TelegramError
 
     from bot.telegram.webhook import WebhookError, webhook_path
-    from index.sync import Indexer
 
     if settings.telegram_webhook_url:
         try:
             webhook_path(settings.telegram_webhook_url)  # before the model loads
         except WebhookError as exc:
             raise _fail(str(exc)) from None
-    chain = _chain(settings, answerer)
-    store = chain.search.store
-    assert store.embeddings is not None
-
+    _chain(parts)
     typer.echo("citebot: starting the Telegram bot; Ctrl-C stops it.")
-    server = chain.settings.telegram_api_base_url or "https://api.telegram.org"
+    server = settings.telegram_api_base_url or "https://api.telegram.org"
     try:
-        run(chain.settings, chain, Indexer(store, store.embeddings))
+        run(parts)
     except WebhookError as exc:
         raise _fail(str(exc)) from None
     except InvalidToken:
@@ -285,18 +286,19 @@ def run_default(ctx: typer.Context) -> None:
     """What `make run` does: sync the articles folder, then the Telegram bot if TELEGRAM_BOT_TOKEN is set,
     otherwise the terminal chat."""
     settings: Settings = ctx.obj
+    parts = _parts(settings)  # one embedding model for indexing and answering
     try:
-        report = _indexer(settings, progress=True).sync(settings.articles_dir)
+        report = _indexer(parts, progress=True).sync(settings.articles_dir)
     except IndexingError as exc:
         raise _fail(str(exc)) from None
     for failure in report.failed:
         typer.echo(f"failed: {failure.path}: {failure.error}", err=True)
     typer.echo(report.summary())
     if settings.telegram_bot_token is not None:
-        ctx.invoke(telegram, ctx, answerer=None)
+        _telegram(parts)
         return
     typer.echo("(Set TELEGRAM_BOT_TOKEN in .env to run the Telegram bot instead; see README, 'Telegram'.)")
-    ctx.invoke(chat, ctx, article=None, answerer=None)
+    _chat(parts, None)
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ SENTENCES = "citebot_sentences"
 ARTICLES = "citebot_articles"
 GENERATION = "~generation"  # a catalog row no article can have: changes whenever an article is committed
 PAGE = 5_000  # rows per read: SQLite allows 32,766 bound variables per query
+WRITE = 2_000  # rows per write call
 FILTER_IDS = 100  # above this many article ids, read everything and filter here instead of `$in`
 
 
@@ -169,22 +170,45 @@ class PassageStore:
 
     def write_article(self, record: ArticleRecord, passages: list[Passage], sentences: list[SentenceRow]) -> None:
         """Replace an article by a new version: write new rows, commit the catalog, drop the old rows."""
-        if passages:
+        self.write_articles([(record, passages, sentences)])
+
+    def write_articles(self, articles: list[tuple[ArticleRecord, list[Passage], list[SentenceRow]]]) -> None:
+        """Write new versions of several articles with few Chroma calls (each call has a fixed cost): every new
+        row, then one catalog commit naming all of them, then the old versions' rows are dropped. Until the
+        commit readers see the old versions; an interrupted run leaves rows `collect_garbage` removes."""
+        if not articles:
+            return
+        previous = self._versions([record.id for record, _, _ in articles])
+        passages = [p for _, rows, _ in articles for p in rows]
+        sentences = [s for _, _, rows in articles for s in rows]
+        for start in range(0, len(passages), WRITE):
+            chunk = passages[start : start + WRITE]
             self._passages.add_texts(
-                [p.text for p in passages],
-                metadatas=[p.metadata() for p in passages],
-                ids=[p.id for p in passages],
+                [p.text for p in chunk], metadatas=[p.metadata() for p in chunk], ids=[p.id for p in chunk]
             )
-        if sentences:
+        for start in range(0, len(sentences), WRITE):
+            rows = sentences[start : start + WRITE]
             self._sentences.add_texts(
-                [s.text for s in sentences],
+                [s.text for s in rows],
                 metadatas=[
-                    {"passage_id": s.passage_id, "article_id": s.article_id, "version": s.version} for s in sentences
+                    {"passage_id": s.passage_id, "article_id": s.article_id, "version": s.version} for s in rows
                 ],
-                ids=[s.id for s in sentences],
+                ids=[s.id for s in rows],
             )
-        self._commit([record])
-        self._drop_versions(record.id, keep=record.version)
+        self._commit([record for record, _, _ in articles])
+        for record, _, _ in articles:
+            if previous.get(record.id, record.version) != record.version:
+                self._drop_versions(record.id, keep=record.version)
+
+    def _versions(self, article_ids: list[str]) -> dict[str, str]:
+        """Catalog versions of some articles (those indexed)."""
+        out: dict[str, str] = {}
+        for start in range(0, len(article_ids), PAGE):
+            rows = self._catalog.get(ids=article_ids[start : start + PAGE], include=["metadatas"])
+            out.update(
+                {i: str(meta.get("version", "")) for i, meta in zip(rows["ids"], rows["metadatas"], strict=True)}
+            )
+        return out
 
     def remove_article(self, article_id: str) -> bool:
         """Remove an article and all its rows; False when it was not indexed."""

@@ -13,6 +13,8 @@ from index.passages import Passage, split_passages
 from index.sentences import sentence_spans
 from index.store import ArticleRecord, PassageStore, SentenceRow
 
+BATCH_PASSAGES = 1_000  # changed passages written (and committed) together
+
 
 @dataclass(frozen=True)
 class Failure:
@@ -109,29 +111,47 @@ class Indexer:
         return report
 
     def _index_files(self, jobs: list[tuple[Path, str | None]], report: SyncReport) -> None:
-        """Index each (file, title) pair; a failing file is reported and leaves the index as it was."""
+        """Index each (file, title) pair; a failing file is reported and leaves the index as it was. Changed
+        articles are written in batches (`BATCH_PASSAGES`), each batch one commit."""
         from tqdm import tqdm
 
         bar = tqdm(jobs, desc="indexing", unit="article", disable=not self.progress or len(jobs) < 2)
-        for path, title in bar:
-            try:
-                outcome, article_id = self._index_one(path, title, report)
-            except ArticleError as exc:
-                report.failed.append(Failure(exc.path, exc.reason))
-                continue
-            getattr(report, outcome).append(article_id)
-            bar.set_postfix(embedded=report.passages_embedded)
+        batch: dict[str, _Prepared] = {}
+        try:
+            for path, title in bar:
+                try:
+                    prepared = self._prepare(path, title, batch)
+                except ArticleError as exc:
+                    report.failed.append(Failure(exc.path, exc.reason))
+                    continue
+                if isinstance(prepared, str):
+                    report.unchanged.append(prepared)
+                    continue
+                batch[prepared.record.id] = prepared
+                report.passages_embedded += prepared.new_texts
+                if sum(len(b.passages) for b in batch.values()) >= BATCH_PASSAGES:
+                    self._write(batch, report)
+                bar.set_postfix(embedded=report.passages_embedded)
+            self._write(batch, report)
+        finally:
+            self.embeddings.forget()
 
-    def _index_one(self, path: Path, title: str | None, report: SyncReport) -> tuple[str, str]:
+    def _prepare(self, path: Path, title: str | None, batch: dict[str, _Prepared]) -> str | _Prepared:
+        """Read and split one file: its id when nothing changed, else what to write."""
         data = read_article_bytes(path)
         digest = file_digest(data)
         article_id = article_id_for(path)
         old = self.store.article(article_id)
         if old and Path(old.path).resolve() != path.resolve() and Path(old.path).exists():
             raise ArticleError(str(path), f"article id '{article_id}' is already used by {old.path}; rename one file")
+        if article_id in batch:
+            raise ArticleError(
+                str(path),
+                f"article id '{article_id}' is already used by {batch[article_id].record.path}; rename one file",
+            )
         wanted_title = title if title is not None else (old.title_override if old else "")
         if old and old.file_hash == digest and old.path == str(path) and old.title_override == wanted_title:
-            return "unchanged", article_id
+            return article_id
         article = load_article(path, title=wanted_title or None, data=data)
         passages = split_passages(article, self.embeddings.embedder.count_tokens, self.max_tokens)
         record = ArticleRecord(
@@ -146,15 +166,32 @@ class Indexer:
         )
         if old and old.version == record.version:
             self.store.touch(record)
-            return "unchanged", article_id
+            return article_id
         if old:
             self.embeddings.remember(self.store.stored_vectors(article_id))
-        try:
-            report.passages_embedded += sum(1 for p in passages if p.text not in self.embeddings.known)
-            self.store.write_article(record, passages, sentence_rows(passages))
-        finally:
-            self.embeddings.forget()
-        return ("updated" if old else "added"), article_id
+        new_texts = sum(1 for p in passages if p.text not in self.embeddings.known)
+        return _Prepared(record, passages, sentence_rows(passages), updated=old is not None, new_texts=new_texts)
+
+    def _write(self, batch: dict[str, _Prepared], report: SyncReport) -> None:
+        """One commit for the batch; then it is empty again."""
+        if not batch:
+            return
+        self.store.write_articles([(b.record, b.passages, b.sentences) for b in batch.values()])
+        for b in batch.values():
+            (report.updated if b.updated else report.added).append(b.record.id)
+        batch.clear()
+        self.embeddings.forget()
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A changed article, split and ready to write."""
+
+    record: ArticleRecord
+    passages: list[Passage]
+    sentences: list[SentenceRow]
+    updated: bool
+    new_texts: int
 
 
 def sentence_rows(passages: list[Passage]) -> list[SentenceRow]:

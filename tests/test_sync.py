@@ -154,3 +154,44 @@ def test_reindex_keeps_titles_and_reports_missing_files(
     assert report.added == ["loekasjenko-interview-2023-08"]
     assert report.failed[0].path == str(extra) and report.failed[0].error == "file not found"
     assert make_indexer().store.article("loekasjenko-interview-2023-08").title == "Interview met Loekasjenko"
+
+
+def test_a_sync_interrupted_between_batches_keeps_whole_articles(
+    tmp_path: Path, make_indexer: Callable[[], Indexer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Changed articles are written in batches, one commit each: a run killed during the second batch keeps
+    the first batch's new versions and the second batch's old ones, never a mix within an article."""
+    import index.sync
+
+    folder = tmp_path / "nieuws"
+    folder.mkdir()
+    for n in range(4):
+        body = "\n\n".join(f"Alinea {i} van bericht {n}: de raad stemde over punt {i}." for i in range(3))
+        (folder / f"bericht-{n}.md").write_text(f"# Bericht {n}\n\n{body}\n", encoding="utf-8")
+    make_indexer().sync(folder)
+    for n in range(4):
+        path = folder / f"bericht-{n}.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("stemde", "besliste"), encoding="utf-8")
+    monkeypatch.setattr(index.sync, "BATCH_PASSAGES", 6)  # two articles per batch
+    indexer = make_indexer()
+    writes = indexer.store.write_articles
+
+    def dies_in_the_second_batch(articles: list) -> None:
+        if any(record.id.endswith(("-2", "-3")) for record, _, _ in articles):
+            raise KeyboardInterrupt
+        writes(articles)
+
+    monkeypatch.setattr(indexer.store, "write_articles", dies_in_the_second_batch)
+    with pytest.raises(KeyboardInterrupt):
+        indexer.sync(folder)
+    monkeypatch.undo()
+    store = make_indexer().store
+    texts = {a: {p.text.split(": ")[1].split()[2] for p in store.passages([a])} for a in store.articles()}
+    assert texts == {
+        "bericht-0": {"besliste"},
+        "bericht-1": {"besliste"},
+        "bericht-2": {"stemde"},
+        "bericht-3": {"stemde"},
+    }
+    report = make_indexer().sync(folder)
+    assert report.updated == ["bericht-2", "bericht-3"] and report.unchanged == ["bericht-0", "bericht-1"]

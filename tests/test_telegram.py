@@ -16,6 +16,7 @@ from pydantic import SecretStr
 from telegram.ext import Application
 
 from bot.chain import Chain, build_chain, open_store
+from bot.parts import build_parts
 from bot.settings import Settings
 from bot.telegram.app import build_application
 from bot.telegram.html import TELEGRAM_LIMIT, answer_html, split_html
@@ -75,7 +76,9 @@ def run_bot(
     settings = setup.settings.model_copy(update={"telegram_api_base_url": base, **overrides})
 
     async def main() -> None:
-        application = build_application(settings, chain or setup.chain, setup.indexer)
+        parts = build_parts(settings, embedder=setup.chain.search.embedder, store=setup.indexer.store)
+        parts.chain = chain or setup.chain
+        application = build_application(parts)
         async with application:
             await application.start()
             await start(application, settings)
@@ -232,7 +235,7 @@ def test_operators_add_a_document_and_everyone_else_is_refused(setup: Setup, cap
 
     with caplog.at_level(logging.INFO, logger="citebot.audit"):
         run_bot(setup, scenario)
-    assert set(setup.chain.search.store.articles()) == {"loekasjenko-interview-2023-08"}
+    assert set(setup.indexer.store.articles()) == {"loekasjenko-interview-2023-08"}
     audit = [r.getMessage() for r in caplog.records if r.name == "citebot.audit"]
     assert f"audit user={USER} action=remove target='gent' result=denied" in audit
     assert f"audit user={ADMIN} action=remove target='gent' result=done" in audit
@@ -265,7 +268,7 @@ def test_rate_and_length_limits(setup: Setup) -> None:
         assert "te lang" in (await replies(api, 2))[0]["text"]
 
     run_bot(setup, scenario, rate_limit_per_minute=2, max_question_chars=100)
-    assert len(setup.chain.search.store.articles()) == 1
+    assert len(setup.indexer.store.articles()) == 1
 
 
 def test_flood_control_is_waited_out_and_the_reply_arrives(setup: Setup) -> None:
@@ -361,7 +364,7 @@ def test_a_streamed_llm_answer_is_edited_in_place_and_other_chats_are_not_blocke
     """A slow generative answer (a fake hosted LLM, ~4 s) streams by edits; /help in another chat is not held up."""
     settings = setup.settings.model_copy(update={"answerer": "llm", "llm_timeout": 30.0})
     llm = ScriptedChatModel(reply=lambda p: f"{first_sentence(p, 1)} [1].", token_delay=0.3, prompts=[])
-    chain = build_chain(settings, embedder=setup.chain.search.embedder, store=setup.chain.search.store, llm=llm)
+    chain = build_chain(settings, embedder=setup.chain.search.embedder, store=setup.indexer.store, llm=llm)
 
     async def scenario(api: BotApi) -> None:
         api.push(message(QUESTION))

@@ -1,4 +1,4 @@
-"""Run suites through the production chain (`build_chain`, as Telegram uses it) in a throwaway index."""
+"""Run suites through the production chain (built by `build_parts`, as Telegram is) in a throwaway index."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.answer.types import Turn
-from bot.chain import Chain, build_chain, open_store
+from bot.chain import Chain
 from bot.evaluate.metrics import LOWER_IS_BETTER, TurnResult, judge, summarize
 from bot.evaluate.suite import Case, Suite
+from bot.parts import build_parts
 from bot.settings import Settings
 from index.embeddings import Embedder
-from index.sync import Indexer
 
 # Short names people type in --set; anything else must be a Settings field.
 ALIASES = {"k": "top_k", "prompt": "answer_prompt", "fusion": "lexical_weight", "model": "llm_model"}
@@ -124,12 +124,11 @@ def run_suite(
     configured = variant.apply(settings)
     with tempfile.TemporaryDirectory(prefix="citebot-suite-") as folder:
         configured = configured.model_copy(update={"data_dir": Path(folder), "chroma_url": None})
-        store = open_store(configured, embedder)
-        assert store.embeddings is not None
-        report = Indexer(store, store.embeddings).add(suite.articles)
+        parts = build_parts(configured, embedder=embedder)
+        report = parts.indexer.add(suite.articles)
         if not report.ok:
             raise VariantError(f"{suite.path}: indexing failed: {report.failed[0].path}: {report.failed[0].error}")
-        chain = build_chain(configured, embedder=embedder, store=store)
+        chain = parts.chain
         workers = workers or min(4, os.cpu_count() or 1)
 
         def run(case: Case) -> CaseResult:

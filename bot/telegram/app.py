@@ -19,7 +19,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.chain import Chain
+from bot.parts import Parts
 from bot.settings import Settings
 from bot.telegram import conversation, operators
 from bot.telegram.conversation import reply, ui_language
@@ -28,7 +28,6 @@ from bot.telegram.persistence import SafePicklePersistence
 from bot.telegram.services import KEY, Services
 from bot.telegram.texts import text
 from bot.telegram.webhook import listening_socket, webhook_options
-from index.sync import Indexer
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +68,9 @@ _SECRETS: set[str] = set()
 _installed = False
 
 
-def build_application(settings: Settings, chain: Chain, indexer: Indexer) -> Application:
-    """The Application with every handler; `chain` and `indexer` are built by the caller and shared."""
+def build_application(parts: Parts) -> Application:
+    """The Application with every handler, over parts the caller built (and may share)."""
+    settings = parts.settings
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set (see README, 'Telegram')")
     quiet_token_logging(settings.telegram_bot_token.get_secret_value())
@@ -91,7 +91,9 @@ def build_application(settings: Settings, chain: Chain, indexer: Indexer) -> App
         base = settings.telegram_api_base_url.rstrip("/")
         builder = builder.base_url(base).base_file_url(_file_url(base))
     application = builder.build()
-    application.bot_data[KEY] = Services(settings, chain, indexer, RateLimiter(settings.rate_limit_per_minute))
+    application.bot_data[KEY] = Services(
+        settings, parts.chain, parts.indexer, RateLimiter(settings.rate_limit_per_minute)
+    )
     add_handlers(application, settings)
     return application
 
@@ -154,9 +156,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.exception("could not send the error message")
 
 
-def run(settings: Settings, chain: Chain, indexer: Indexer) -> None:
+def run(parts: Parts) -> None:
     """Long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set."""
-    application = build_application(settings, chain, indexer)
+    settings = parts.settings
+    application = build_application(parts)
     if settings.telegram_webhook_url:
         options = webhook_options(settings, listening_socket(settings))
         log.info(

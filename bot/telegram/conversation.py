@@ -51,7 +51,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     body = text(
         language,
         "help",
-        articles=len(await asyncio.to_thread(svc.chain.search.store.articles)),
+        articles=len(await asyncio.to_thread(svc.store.articles)),
         example=example,
         turns=svc.settings.history_turns,
         username=context.bot.username,
@@ -240,7 +240,7 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def articles(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/articles: the indexed articles, with buttons to scope the chat to one or to all."""
     language = ui_language(update)
-    catalog = await asyncio.to_thread(services(context).chain.search.store.articles)
+    catalog = await asyncio.to_thread(services(context).store.articles)
     records = sorted(catalog.values(), key=lambda r: (r.date, r.id))
     if not records:
         await reply(update.effective_message, text(language, "no_articles"))
@@ -260,7 +260,7 @@ async def on_scope_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if query.message is None or context.chat_data is None:  # no chat to scope
         await with_retry(lambda: query.answer(text(language, "gone"), show_alert=True))
         return
-    store = services(context).chain.search.store
+    store = services(context).store
     record = await asyncio.to_thread(store.article, article_id) if article_id else None
     await with_retry(lambda: query.answer())
     if record is None:

@@ -145,13 +145,13 @@ async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update.effective_message, text(ui_language(update), "remove_usage"))
         return
     article_id = context.args[0]
-    record = await asyncio.to_thread(svc.chain.search.store.article, article_id)
+    record = await asyncio.to_thread(svc.store.article, article_id)
     if record is None:
         await reply(update.effective_message, f"No article <code>{escape(article_id)}</code>; see /articles.")
         return
 
     def work() -> SyncReport:
-        svc.chain.search.store.remove_article(article_id)
+        svc.store.remove_article(article_id)
         path = Path(record.path)
         folder = svc.settings.articles_dir.resolve()
         if path.is_file() and path.resolve().is_relative_to(folder):
@@ -167,7 +167,7 @@ async def remove(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/stats: articles, passages, questions answered, latency since start."""
     svc = services(context)
-    records = await asyncio.to_thread(svc.chain.search.store.articles)
+    records = await asyncio.to_thread(svc.store.articles)
     p50, p95 = svc.stats.percentiles()
     asked = len(svc.stats.latencies_ms)
     lines = [

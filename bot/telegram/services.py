@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes
 from bot.chain import Chain
 from bot.settings import Settings
 from bot.telegram.limits import RateLimiter, Stats
+from index.store import PassageStore
 from index.sync import Indexer
 
 KEY = "citebot"
@@ -24,6 +25,11 @@ class Services:
     limiter: RateLimiter
     stats: Stats = field(default_factory=Stats)
     index_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @property
+    def store(self) -> PassageStore:
+        """The index the chain searches and the indexer writes (one store, built once)."""
+        return self.indexer.store
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
