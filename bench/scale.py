@@ -189,10 +189,11 @@ def _pick_up(search) -> None:
 
 
 def cold_ask(workdir: Path) -> float:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CITEBOT_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CITEBOT_")} | {"PYTHONPATH": str(ROOT)}
+    command = "import sys; from bot.cli import main; sys.argv[0] = 'citebot'; main()"  # `citebot`, from this checkout
     started = time.perf_counter()
     subprocess.run(
-        [str(Path(sys.executable).parent / "citebot"), "--data-dir", str(workdir / "data"), "ask", "Wat zei Tusk?"],
+        [sys.executable, "-c", command, "--data-dir", str(workdir / "data"), "ask", "Wat zei Tusk?"],
         cwd=workdir,  # no .env there
         env=env,
         check=True,

@@ -75,7 +75,7 @@ def build_chain(
     store = store or open_store(settings, embedder)
     config = RetrievalConfig(k=settings.top_k, lexical_weight=settings.lexical_weight)
     search = HybridSearch(
-        store, embedder, config, cache_dir=settings.data_dir / "search", check_seconds=settings.index_check_seconds
+        store, embedder, config, cache_dir=settings.search_dir, check_seconds=settings.index_check_seconds
     )
     embedder.embed_query("warm-up")  # load the model now, not inside the first question's timing
     retriever = HybridRetriever(search=search)

@@ -43,7 +43,7 @@ class Parts:
     @cached_property
     def indexer(self) -> Indexer:
         assert self.store.embeddings is not None
-        return Indexer(self.store, self.store.embeddings)
+        return Indexer(self.store, self.store.embeddings, search_cache=self.settings.search_dir)
 
     @cached_property
     def chain(self) -> Chain:

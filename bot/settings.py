@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(10, ge=1, validation_alias=_env("RATE_LIMIT_PER_MINUTE"))
     max_question_chars: int = Field(500, ge=10, validation_alias=_env("MAX_QUESTION_CHARS"))
 
+    @property
+    def search_dir(self) -> Path:
+        """Where searches keep their state between processes (a cache: deleting it costs one rebuild)."""
+        return self.data_dir / "search"
+
     @field_validator("telegram_webhook_secret")
     @classmethod
     def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:

@@ -147,19 +147,6 @@ class HybridSearch:
             return []
         allowed = None if scope is None else set(scope.tolist())
         signals: dict[str, dict[int, float]] = {}
-        if cfg.mode in ("hybrid", "dense"):
-            vector = self.embedder.embed_query(query)
-            n = cfg.candidates
-            if article_ids:
-                signals["passage"], signals["sentence"] = self._scoped_dense(snap, vector, article_ids)
-            else:
-                signals["passage"] = self._known(snap, self.store.search_passages(vector, n), allowed)
-                signals["sentence"] = self._known(snap, self.store.search_sentences(vector, 3 * n), allowed)
-            for name in ("passage", "sentence"):
-                # z-scores against the corpus: similarity statistics of a sample of stored vectors.
-                sims = snap.samples[name] @ np.asarray(vector, dtype=np.float32)
-                mean, std = float(sims.mean()), float(sims.std()) or 1.0
-                signals[name] = {i: (s - mean) / std for i, s in signals[name].items()}
         if cfg.mode in ("hybrid", "lexical"):
             scores = snap.lexical.scores(query)
             live = scores[scope] if scope is not None else scores[snap.lexical.alive()]
@@ -168,10 +155,32 @@ class HybridSearch:
             # BM25 is scored over the whole corpus, so its z-scores use the corpus statistics.
             mean, std = float(live.mean()), float(live.std()) or 1.0
             signals["lexical"] = {int(i): (float(scores[i]) - mean) / std for i in top}
+        fetched: dict[str, tuple[Passage, np.ndarray]] = {}
+        if cfg.mode in ("hybrid", "dense"):
+            vector = self.embedder.embed_query(query)
+            if article_ids:
+                signals["passage"], signals["sentence"] = self._scoped_dense(snap, vector, article_ids)
+            else:
+                signals["passage"] = self._known(snap, self.store.search_passages(vector, cfg.candidates), allowed)
+                # The best sentence of every candidate (dense or BM25), from the vectors stored with it.
+                candidates = sorted(set(signals["passage"]) | set(signals.get("lexical", {})))
+                fetched = self.store.passages_with_sentences([snap.ids[i] for i in candidates])
+                query_vector = np.asarray(vector, dtype=np.float32)
+                signals["sentence"] = {
+                    i: float((fetched[snap.ids[i]][1] @ query_vector).max())
+                    for i in candidates
+                    if snap.ids[i] in fetched and len(fetched[snap.ids[i]][1])
+                }
+            for name in ("passage", "sentence"):
+                # z-scores against the corpus: similarity statistics of a sample of stored vectors.
+                sims = snap.samples[name] @ np.asarray(vector, dtype=np.float32)
+                mean, std = float(sims.mean()), float(sims.std()) or 1.0
+                signals[name] = {i: (s - mean) / std for i, s in signals[name].items()}
         coverage = snap.lexical.coverage(query) if "lexical" in signals else 0.0
         fused = self._fuse(signals, coverage)
         best = sorted(fused.items(), key=lambda item: -item[1])[:k]
-        passages = self.store.passages_by_id([snap.ids[i] for i, _ in best])
+        missing = [snap.ids[i] for i, _ in best if snap.ids[i] not in fetched]
+        passages = {i: p for i, (p, _) in fetched.items()} | (self.store.passages_by_id(missing) if missing else {})
         return [
             Hit(
                 passages[snap.ids[i]],

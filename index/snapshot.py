@@ -145,3 +145,13 @@ def load(folder: Path, store: PassageStore, tokenizer: Tokenizer | None = None) 
     return Snapshot(
         rows["generation"], dict(rows["versions"]), ids, row_articles, by_id, lexical, samples, article_rows
     )
+
+
+def refresh_saved(store: PassageStore, folder: Path) -> Snapshot:
+    """Bring the search state saved in `folder` up to the store's generation (build it if there is none), so
+    the next process to search starts from it. The indexer calls this after a run that changed something."""
+    saved = load(folder, store)
+    fresh = build(store) if saved is None else updated(saved, store)
+    if fresh is not saved:
+        save(fresh, folder)
+    return fresh

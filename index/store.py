@@ -8,6 +8,7 @@ of the version the catalog names; leftovers of an interrupted run are collected 
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -21,9 +22,11 @@ from langchain_core.embeddings import Embeddings
 from index.embeddings import ReusingEmbeddings
 from index.errors import EmbeddingMismatchError, StoreError
 from index.passages import Passage
+from index.sentences import sentence_spans
 
 PASSAGES = "citebot_passages"
-SENTENCES = "citebot_sentences"
+LEGACY_SENTENCES = "citebot_sentences"  # sentence rows of indexes built before sentence vectors were packed
+SENTENCE_VECTORS = "sentence_vectors"  # passage metadata: its sentences' vectors, float16, packed (see _pack)
 ARTICLES = "citebot_articles"
 GENERATION = "~generation"  # a catalog row no article can have: changes whenever an article is committed
 PAGE = 5_000  # rows per read: SQLite allows 32,766 bound variables per query
@@ -93,7 +96,11 @@ def make_client(data_dir: Path | None = None, server_url: str | None = None) -> 
 
 
 class PassageStore:
-    """Passages (+ sentence rows) of the current article versions, and the catalog that names them."""
+    """Passages of the current article versions, and the catalog that names them.
+
+    A passage row carries its sentences' vectors in its metadata (float16, packed): search scores a
+    candidate passage's best sentence from them, without a nearest-neighbour index over every sentence (that
+    index was four fifths of the rows, of the write time and of a serving process's memory)."""
 
     def __init__(self, client: Any, embeddings: ReusingEmbeddings | None = None) -> None:
         self._client = client
@@ -114,13 +121,36 @@ class PassageStore:
             embedding_function=embeddings,
             collection_metadata=metadata,
         )
-        self._sentences = Chroma(
-            collection_name=SENTENCES,
-            client=client,
-            embedding_function=embeddings,
-            collection_metadata=metadata,
-        )
         self._catalog = Chroma(collection_name=ARTICLES, client=client, embedding_function=_CatalogVector())
+        self._migrate_sentences()
+
+    def _migrate_sentences(self) -> None:
+        """An index from before packed sentence vectors: move each sentence row's vector into its passage's
+        metadata (nothing is embedded again), then drop the sentence collection. Safe to interrupt: it starts
+        over at the next open."""
+        try:
+            legacy = self._client.get_collection(LEGACY_SENTENCES)
+        except Exception:  # chromadb raises NotFoundError / ValueError depending on version: none, fine
+            return
+        by_passage: dict[str, list[tuple[int, Any]]] = {}
+        offset = 0
+        while True:
+            page = legacy.get(include=["embeddings", "metadatas"], limit=PAGE, offset=offset)
+            for i, vector, meta in zip(page["ids"], page["embeddings"], page["metadatas"], strict=True):
+                position = int(i.rsplit(":s", 1)[-1]) if ":s" in i else 0
+                by_passage.setdefault(str(meta["passage_id"]), []).append((position, np.asarray(vector, np.float16)))
+            if len(page["ids"]) < PAGE:
+                break
+            offset += PAGE
+        updates = [
+            (i, meta | {SENTENCE_VECTORS: _pack([v for _, v in sorted(by_passage[i], key=lambda x: x[0])])})
+            for i, _, meta in _rows(self._passages, include=["metadatas"])
+            if i in by_passage
+        ]
+        for start in range(0, len(updates), WRITE):
+            chunk = updates[start : start + WRITE]
+            self._passages._collection.update(ids=[i for i, _ in chunk], metadatas=[m for _, m in chunk])
+        self._client.delete_collection(LEGACY_SENTENCES)
 
     def _recorded_model(self) -> str | None:
         try:
@@ -160,40 +190,54 @@ class PassageStore:
     # ---- writes --------------------------------------------------------------------------------
 
     def stored_vectors(self, article_id: str) -> dict[str, list[float]]:
-        """Text -> vector of everything stored for an article, so unchanged text is not embedded again."""
+        """Text -> vector of everything stored for an article (passages and their sentences), so unchanged text
+        is not embedded again."""
         out: dict[str, list[float]] = {}
-        for collection in (self._passages, self._sentences):
-            rows = collection.get(where={"article_id": article_id}, include=["documents", "embeddings"])
-            for text, vector in zip(rows["documents"], rows["embeddings"], strict=True):
-                out[text] = [float(x) for x in vector]
+        rows = self._passages.get(where={"article_id": article_id}, include=["documents", "embeddings", "metadatas"])
+        for text, vector, meta in zip(rows["documents"], rows["embeddings"], rows["metadatas"], strict=True):
+            out[text] = [float(x) for x in vector]
+            sentences = [text[s:e] for s, e in sentence_spans(text)]
+            packed = _unpack(meta.get(SENTENCE_VECTORS))
+            if len(packed) == len(sentences):  # the same splitter: reuse (float16 is exact enough to rank)
+                out.update({t: v.astype(np.float32).tolist() for t, v in zip(sentences, packed, strict=True)})
         return out
 
     def write_article(self, record: ArticleRecord, passages: list[Passage], sentences: list[SentenceRow]) -> None:
         """Replace an article by a new version: write new rows, commit the catalog, drop the old rows."""
         self.write_articles([(record, passages, sentences)])
 
-    def write_articles(self, articles: list[tuple[ArticleRecord, list[Passage], list[SentenceRow]]]) -> None:
+    def write_articles(
+        self,
+        articles: list[tuple[ArticleRecord, list[Passage], list[SentenceRow]]],
+        vectors: dict[str, list[float]] | None = None,
+    ) -> None:
         """Write new versions of several articles with few Chroma calls (each call has a fixed cost): every new
         row, then one catalog commit naming all of them, then the old versions' rows are dropped. Until the
-        commit readers see the old versions; an interrupted run leaves rows `collect_garbage` removes."""
+        commit readers see the old versions; an interrupted run leaves rows `collect_garbage` removes.
+        `vectors` (text -> vector) holds the embeddings when the caller computed them already."""
         if not articles:
             return
         previous = self._versions([record.id for record, _, _ in articles])
         passages = [p for _, rows, _ in articles for p in rows]
         sentences = [s for _, _, rows in articles for s in rows]
+        of_passage: dict[str, list[str]] = {}
+        for sentence in sentences:
+            of_passage.setdefault(sentence.passage_id, []).append(sentence.text)
+        if vectors is None:
+            if self.embeddings is None:
+                raise StoreError("writing articles needs an embedding model")
+            texts = list(dict.fromkeys([p.text for p in passages] + [s.text for s in sentences]))
+            vectors = dict(zip(texts, self.embeddings.embed_documents(texts), strict=True))
         for start in range(0, len(passages), WRITE):
             chunk = passages[start : start + WRITE]
-            self._passages.add_texts(
-                [p.text for p in chunk], metadatas=[p.metadata() for p in chunk], ids=[p.id for p in chunk]
-            )
-        for start in range(0, len(sentences), WRITE):
-            rows = sentences[start : start + WRITE]
-            self._sentences.add_texts(
-                [s.text for s in rows],
+            self._passages._collection.upsert(
+                ids=[p.id for p in chunk],
+                embeddings=[vectors[p.text] for p in chunk],  # type: ignore[arg-type]
+                documents=[p.text for p in chunk],
                 metadatas=[
-                    {"passage_id": s.passage_id, "article_id": s.article_id, "version": s.version} for s in rows
-                ],
-                ids=[s.id for s in rows],
+                    p.metadata() | {SENTENCE_VECTORS: _pack([vectors[t] for t in of_passage.get(p.id, [])])}
+                    for p in chunk
+                ],  # type: ignore[arg-type]
             )
         self._commit([record for record, _, _ in articles])
         for record, _, _ in articles:
@@ -224,26 +268,23 @@ class PassageStore:
         if keep is not None:
             where = {"$and": [{"article_id": article_id}, {"version": {"$ne": keep}}]}
         self._passages.delete(where=where)
-        self._sentences.delete(where=where)
 
     def collect_garbage(self) -> int:
-        """Delete passage and sentence rows no catalog record names (left by an interrupted run); returns how
-        many rows went."""
+        """Delete passage rows no catalog record names (left by an interrupted run); returns how many went."""
         current = {a.id: a.version for a in self.articles().values()}
         stale: set[tuple[str, str]] = set()
         dropped = 0
-        for collection in (self._passages, self._sentences):
-            for _, _, meta in _rows(collection, include=["metadatas"]):
-                if current.get(meta["article_id"]) != meta["version"]:
-                    stale.add((meta["article_id"], meta["version"]))
-                    dropped += 1
+        for _, _, meta in _rows(self._passages, include=["metadatas"]):
+            if current.get(meta["article_id"]) != meta["version"]:
+                stale.add((meta["article_id"], meta["version"]))
+                dropped += 1
         for article_id in {a for a, _ in stale}:
             self._drop_versions(article_id, keep=current.get(article_id))
         return dropped
 
     def reset(self) -> None:
         """Delete every collection (for a rebuild with another model)."""
-        for name in (PASSAGES, SENTENCES, ARTICLES):
+        for name in (PASSAGES, LEGACY_SENTENCES, ARTICLES):
             try:
                 self._client.delete_collection(name)
             except Exception:  # already gone
@@ -278,28 +319,44 @@ class PassageStore:
                 out[i] = Passage.from_metadata(i, text, meta)
         return out
 
+    def passages_with_sentences(self, ids: list[str]) -> dict[str, tuple[Passage, np.ndarray]]:
+        """Passage id -> (the passage, its sentences' vectors, one row each) for the stored ones of `ids`."""
+        out: dict[str, tuple[Passage, np.ndarray]] = {}
+        for start in range(0, len(ids), PAGE):
+            rows = self._passages.get(ids=ids[start : start + PAGE], include=["documents", "metadatas"])
+            for i, text, meta in zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True):
+                out[i] = (Passage.from_metadata(i, text, meta), _unpack(meta.get(SENTENCE_VECTORS)).astype(np.float32))
+        return out
+
     def article_vectors(self, article_id: str) -> tuple[list[str], np.ndarray, list[str], np.ndarray]:
-        """Passage ids and vectors, and each sentence row's passage id and vector, of one article (every
-        stored version: callers keep the current one)."""
-        out: list[Any] = []
-        for collection, key in ((self._passages, None), (self._sentences, "passage_id")):
-            ids: list[str] = []
-            vectors: list[Any] = []
-            for i, vector, meta in _rows(
-                collection, where={"article_id": article_id}, include=["embeddings", "metadatas"]
-            ):
-                ids.append(str(meta[key]) if key else i)
-                vectors.append(vector)
-            out += [ids, np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1)]
-        return out[0], out[1], out[2], out[3]
+        """Passage ids and vectors, and each sentence's passage id and vector, of one article (every stored
+        version: callers keep the current one)."""
+        ids: list[str] = []
+        vectors: list[Any] = []
+        sentence_ids: list[str] = []
+        sentences: list[np.ndarray] = []
+        for i, vector, meta in _rows(
+            self._passages, where={"article_id": article_id}, include=["embeddings", "metadatas"]
+        ):
+            ids.append(i)
+            vectors.append(vector)
+            packed = _unpack(meta.get(SENTENCE_VECTORS))
+            sentence_ids += [i] * len(packed)
+            sentences.append(packed)
+        dim = len(vectors[0]) if vectors else 0
+        stacked = np.concatenate(sentences).astype(np.float32) if sentences else np.zeros((0, dim), np.float32)
+        return ids, np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1), sentence_ids, stacked
 
     def sample_vectors(self, n: int = 512) -> dict[str, np.ndarray]:
         """Up to `n` stored passage and sentence vectors, for estimating similarity statistics."""
-        out = {}
-        for name, collection in (("passage", self._passages), ("sentence", self._sentences)):
-            rows = collection.get(limit=n, include=["embeddings"])
-            out[name] = np.asarray(rows["embeddings"], dtype=np.float32).reshape(len(rows["ids"]), -1)
-        return out
+        rows = self._passages.get(limit=n, include=["embeddings", "metadatas"])
+        if not rows["ids"]:
+            return {}
+        passages = np.asarray(rows["embeddings"], dtype=np.float32).reshape(len(rows["ids"]), -1)
+        packed = [_unpack(meta.get(SENTENCE_VECTORS)) for meta in rows["metadatas"]]
+        packed = [p for p in packed if len(p)]
+        sentences = np.concatenate(packed)[:n].astype(np.float32) if packed else passages
+        return {"passage": passages, "sentence": sentences}
 
     def count(self) -> int:
         return sum(a.passages for a in self.articles().values())
@@ -309,12 +366,6 @@ class PassageStore:
     ) -> list[tuple[str, float]]:
         """(passage id, cosine similarity) of the `n` nearest passages."""
         return self._search(self._passages, vector, n, article_ids, key=lambda doc: str(doc.id))
-
-    def search_sentences(
-        self, vector: list[float], n: int, article_ids: list[str] | None = None
-    ) -> list[tuple[str, float]]:
-        """(passage id, cosine similarity) of the `n` nearest sentences; a passage may appear more than once."""
-        return self._search(self._sentences, vector, n, article_ids, key=lambda doc: doc.metadata["passage_id"])
 
     def _search(self, collection: Chroma, vector: list[float], n: int, article_ids: list[str] | None, key) -> list:
         if n <= 0:
@@ -339,6 +390,22 @@ def _rows(collection: Chroma, where: dict[str, Any] | None = None, include: list
         if len(ids) < PAGE:
             return
         offset += PAGE
+
+
+def _pack(vectors: list[list[float]] | list[Any]) -> str:
+    """Vectors as 'DIM:' + base64 of float16 (half the size of float32; cosine ranks are unchanged)."""
+    if not len(vectors):
+        return ""
+    array = np.asarray(vectors, dtype=np.float16)
+    return f"{array.shape[1]}:" + base64.b64encode(array.tobytes()).decode("ascii")
+
+
+def _unpack(packed: object) -> np.ndarray:
+    """The vectors `_pack` packed (float16 rows); no rows for an empty or missing value."""
+    if not isinstance(packed, str) or ":" not in packed:
+        return np.zeros((0, 0), dtype=np.float16)
+    dim, data = packed.split(":", 1)
+    return np.frombuffer(base64.b64decode(data), dtype=np.float16).reshape(-1, int(dim))
 
 
 def _record(meta: dict | None) -> ArticleRecord:

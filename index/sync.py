@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -66,6 +67,7 @@ class Indexer:
     store: PassageStore
     embeddings: ReusingEmbeddings
     progress: bool = False
+    search_cache: Path | None = None  # where searches keep their state (see index/snapshot.py); kept current
 
     @property
     def max_tokens(self) -> int:
@@ -77,7 +79,7 @@ class Indexer:
         self.store.collect_garbage()
         files = collect_files(paths, report)
         self._index_files([(f, title) for f in files], report)
-        return report
+        return self._done(report)
 
     def reindex(self, records: Iterable[ArticleRecord]) -> SyncReport:
         """Index the files of catalog records again (after a model change), keeping their titles."""
@@ -90,7 +92,7 @@ class Indexer:
             else:
                 report.failed.append(Failure(record.path, "file not found"))
         self._index_files(jobs, report)
-        return report
+        return self._done(report)
 
     def sync(self, directory: Path) -> SyncReport:
         """Make the index match a folder: add new, replace changed, remove articles whose files are gone."""
@@ -108,6 +110,15 @@ class Indexer:
             if path.is_relative_to(root) and path not in present and not path.exists():
                 self.store.remove_article(record.id)
                 report.removed.append(record.id)
+        return self._done(report)
+
+    def _done(self, report: SyncReport) -> SyncReport:
+        """After a run that changed the index, bring the saved search state up to date: the next process that
+        answers then starts from it instead of reading and tokenising every passage."""
+        if report.changed and self.search_cache is not None:
+            from index.snapshot import refresh_saved
+
+            refresh_saved(self.store, self.search_cache)
         return report
 
     def _index_files(self, jobs: list[tuple[Path, str | None]], report: SyncReport) -> None:
@@ -117,6 +128,7 @@ class Indexer:
 
         bar = tqdm(jobs, desc="indexing", unit="article", disable=not self.progress or len(jobs) < 2)
         batch: dict[str, _Prepared] = {}
+        writer = _Writer(self.store, report)
         try:
             for path, title in bar:
                 try:
@@ -130,11 +142,12 @@ class Indexer:
                 batch[prepared.record.id] = prepared
                 report.passages_embedded += prepared.new_texts
                 if sum(len(b.passages) for b in batch.values()) >= BATCH_PASSAGES:
-                    self._write(batch, report)
+                    self._write(batch, writer)
                 bar.set_postfix(embedded=report.passages_embedded)
-            self._write(batch, report)
+            self._write(batch, writer)
         finally:
             self.embeddings.forget()
+            writer.close()
 
     def _prepare(self, path: Path, title: str | None, batch: dict[str, _Prepared]) -> str | _Prepared:
         """Read and split one file: its id when nothing changed, else what to write."""
@@ -172,15 +185,52 @@ class Indexer:
         new_texts = sum(1 for p in passages if p.text not in self.embeddings.known)
         return _Prepared(record, passages, sentence_rows(passages), updated=old is not None, new_texts=new_texts)
 
-    def _write(self, batch: dict[str, _Prepared], report: SyncReport) -> None:
-        """One commit for the batch; then it is empty again."""
+    def _write(self, batch: dict[str, _Prepared], writer: _Writer) -> None:
+        """Embed the batch here, then hand it to the writer (one commit) and empty it."""
         if not batch:
             return
-        self.store.write_articles([(b.record, b.passages, b.sentences) for b in batch.values()])
-        for b in batch.values():
-            (report.updated if b.updated else report.added).append(b.record.id)
+        items = list(batch.values())
+        texts = list(
+            dict.fromkeys(t for b in items for t in [p.text for p in b.passages] + [s.text for s in b.sentences])
+        )
+        vectors = dict(zip(texts, self.embeddings.embed_documents(texts), strict=True))
+        writer.submit(items, vectors)
         batch.clear()
         self.embeddings.forget()
+
+
+class _Writer:
+    """Writes batches to the store in a background thread while the next batch is read and embedded (Chroma's
+    writes and the model's matrix products then use both cores). One batch at a time, in order: a batch is
+    handed over only after the previous one committed, and `close` waits for the last."""
+
+    def __init__(self, store: PassageStore, report: SyncReport) -> None:
+        self._store, self._report = store, report
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="citebot-index-writer")
+        self._pending: Future | None = None
+        self._items: list[_Prepared] = []
+
+    def submit(self, items: list[_Prepared], vectors: dict[str, list[float]]) -> None:
+        self.wait()
+        rows = [(b.record, b.passages, b.sentences) for b in items]
+        write = self._store.write_articles
+        self._pending = self._pool.submit(lambda: write(rows, vectors))
+        self._items = items
+
+    def wait(self) -> None:
+        """Until the batch in flight is committed; its articles are then reported (its error raised)."""
+        if self._pending is None:
+            return
+        pending, self._pending = self._pending, None
+        pending.result()
+        for b in self._items:
+            (self._report.updated if b.updated else self._report.added).append(b.record.id)
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            self._pool.shutdown(wait=True)
 
 
 @dataclass(frozen=True)

@@ -176,10 +176,10 @@ def test_a_sync_interrupted_between_batches_keeps_whole_articles(
     indexer = make_indexer()
     writes = indexer.store.write_articles
 
-    def dies_in_the_second_batch(articles: list) -> None:
+    def dies_in_the_second_batch(articles: list, vectors: dict) -> None:
         if any(record.id.endswith(("-2", "-3")) for record, _, _ in articles):
             raise KeyboardInterrupt
-        writes(articles)
+        writes(articles, vectors)
 
     monkeypatch.setattr(indexer.store, "write_articles", dies_in_the_second_batch)
     with pytest.raises(KeyboardInterrupt):
