@@ -27,3 +27,35 @@ def print_table(headers: list[str], rows: list[list[object]]) -> None:
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in cells:
         print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
+
+
+def recording(inner):
+    """An embedder that passes through to `inner` and keeps every batch it was asked to embed, so a benchmark
+    can time the raw model on exactly the texts (and batches) a pipeline embedded."""
+    from index.embeddings import Embedder
+
+    class Recording(Embedder):
+        def __init__(self) -> None:
+            self.name, self.max_tokens = inner.name, inner.max_tokens
+            self.calls: list[list[str]] = []
+
+        def count_tokens(self, text: str) -> int:
+            return inner.count_tokens(text)
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            self.calls.append(list(texts))
+            return inner.embed_documents(texts)
+
+        def embed_query(self, text: str) -> list[float]:
+            return inner.embed_query(text)
+
+        def replay_seconds(self) -> float:
+            """The raw model on the recorded batches, timed."""
+            import time
+
+            started = time.perf_counter()
+            for texts in self.calls:
+                inner.embed_documents(texts)
+            return time.perf_counter() - started
+
+    return Recording()

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.common import SHARED_BENCH, load_jsonl, print_table
+from bench.common import SHARED_BENCH, load_jsonl, print_table, recording
 from index.embeddings import Embedder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -206,20 +206,8 @@ def indexing_ratio(articles: int = 60) -> dict:
     """`index sync` of real news articles vs the raw embedder on exactly the texts sync embedded."""
     from bot.parts import build_parts
     from bot.settings import Settings
-    from index.embeddings import Embedder, make_embedder
+    from index.embeddings import make_embedder
     from index.sentences import split_sentences
-
-    class Recording(Embedder):
-        def __init__(self, inner: Embedder) -> None:
-            self.inner, self.name, self.max_tokens = inner, inner.name, inner.max_tokens
-            self.calls: list[list[str]] = []
-
-        def count_tokens(self, text: str) -> int:
-            return self.inner.count_tokens(text)
-
-        def embed_documents(self, texts: list[str]) -> list[list[float]]:
-            self.calls.append(list(texts))
-            return self.inner.embed_documents(texts)
 
     rows = load_jsonl("articles_nl.jsonl")[:articles]
     with tempfile.TemporaryDirectory() as tmp:
@@ -231,16 +219,13 @@ def indexing_ratio(articles: int = 60) -> dict:
             (folder / f"nieuws-{i:03d}.md").write_text(f"# {row['title']}\n\n{body}\n", encoding="utf-8")
         real = make_embedder()
         real.embed_documents(["opwarmen"])
-        recording = Recording(real)
-        indexer = build_parts(Settings(data_dir=Path(tmp) / "data"), embedder=recording).indexer
+        model = recording(real)
+        indexer = build_parts(Settings(data_dir=Path(tmp) / "data"), embedder=model).indexer
         started = time.perf_counter()
         indexer.sync(folder)
         sync_s = time.perf_counter() - started
-        started = time.perf_counter()
-        for texts in recording.calls:  # the same texts in the same batches
-            real.embed_documents(texts)
-        raw_s = time.perf_counter() - started
-    texts = sum(len(c) for c in recording.calls)
+        raw_s = model.replay_seconds()  # the same texts in the same batches
+    texts = sum(len(c) for c in model.calls)
     return {"articles": articles, "texts": texts, "sync_s": sync_s, "raw_s": raw_s, "ratio": sync_s / raw_s}
 
 

@@ -8,6 +8,7 @@ BM25 alone: hash vectors would drown the marker words.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import random
 import threading
@@ -211,3 +212,37 @@ def test_bm25_updated_in_place_scores_like_a_fresh_index() -> None:
     compact, kept = updated.compacted()
     assert compact.rows == fresh.rows and list(kept[:2]) == [60, 61]
     np.testing.assert_allclose(compact.scores("agenda kenmerk31x1"), fresh.scores("agenda kenmerk31x1"), rtol=1e-5)
+
+
+def test_an_index_with_a_sentence_collection_is_migrated_without_embedding(tmp_path: Path) -> None:
+    """Indexes built before sentence vectors were packed into passages had a sentence collection: opening one
+    moves the vectors into the passages (nothing is embedded again) and drops the collection."""
+    from index.store import LEGACY_SENTENCES, PASSAGES
+
+    client = make_client(tmp_path / "old")
+    vectors = HashVectors()
+    passages = client.create_collection(PASSAGES, metadata={"hnsw:space": "cosine", "embedding_model": "hash-16"})
+    sentences = client.create_collection(LEGACY_SENTENCES, metadata={"hnsw:space": "cosine"})
+    record, rows, _ = article(5, 1, paragraphs=3)
+    texts = [f"Eerste zin over kenmerk5x1 nummer {p.ordinal}. Tweede zin over de agenda." for p in rows]
+    rows = [dataclasses.replace(p, text=t) for p, t in zip(rows, texts, strict=True)]
+    passages.add(
+        ids=[p.id for p in rows],
+        documents=texts,
+        embeddings=vectors.embed_documents(texts),
+        metadatas=[p.metadata() for p in rows],
+    )
+    pieces = [(p.id, j, s) for p in rows for j, s in enumerate([p.text.split(". ")[0] + ".", p.text.split(". ")[1]])]
+    sentences.add(
+        ids=[f"{pid}:s{j}" for pid, j, _ in pieces],
+        documents=[s for _, _, s in pieces],
+        embeddings=vectors.embed_documents([s for _, _, s in pieces]),
+        metadatas=[{"passage_id": pid, "article_id": record.id, "version": record.version} for pid, _, _ in pieces],
+    )
+    embeddings = ReusingEmbeddings(HashVectors())
+    store = PassageStore(client, embeddings)
+    assert LEGACY_SENTENCES not in {c.name for c in client.list_collections()}
+    stored = store.stored_vectors(record.id)
+    for _, _, sentence in pieces:  # every sentence vector survived, exactly as stored
+        np.testing.assert_allclose(stored[sentence], vectors.embed_documents([sentence])[0], atol=2e-3)
+    assert embeddings.embedded == 0
