@@ -12,7 +12,8 @@ Per size, in fresh processes so memory is their own:
 - rss_mb: a serving process (the chain built, questions answered) - current RSS, not peak;
 - query_p50_ms / query_p95_ms: warm searches; scoped_p95_ms: searches limited to one article;
 - cold_ask_s: `citebot ask` in a new process, wall time;
-- pickup_s: a running search seeing one article another writer just added.
+- pickup_s: a running search seeing one article another writer just added;
+- build_s / disk_mb: indexing the generated articles, and the index's size on disk (Chroma + search state).
 Plus, once: `index sync` of real news articles against the raw embedder on exactly the texts it embedded.
 
 Usage: python -m bench.scale [--sizes 1000,10000,100000] [--big] [--json]
@@ -121,7 +122,9 @@ def build(size: int, workdir: Path) -> dict:
     parts.indexer.progress = True
     started = time.perf_counter()
     report = parts.indexer.sync(folder)
-    return {"build_s": time.perf_counter() - started, "build_ok": report.ok, "passages": parts.store.count()}
+    build_s = time.perf_counter() - started
+    disk = sum(f.stat().st_size for f in (workdir / "data").rglob("*") if f.is_file())
+    return {"build_s": build_s, "build_ok": report.ok, "passages": parts.store.count(), "disk_mb": disk / 2**20}
 
 
 def serve(workdir: Path) -> dict:
@@ -278,6 +281,7 @@ COLUMNS = [
     ("cold_ask_s", "cold ask s", "{:.1f}"),
     ("pickup_s", "pickup s", "{:.2f}"),
     ("build_s", "build s", "{:.0f}"),
+    ("disk_mb", "disk MB", "{:.0f}"),
     ("ok", "ok", "{}"),
 ]
 

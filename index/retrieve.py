@@ -212,7 +212,9 @@ class HybridSearch:
             version = snap.versions.get(article_id)
             if version is None:
                 continue
-            passage_ids, passage_vectors, sentence_ids, sentence_vectors = self._article_vectors(article_id, version)
+            passage_ids, passage_vectors, sentence_ids, sentence_vectors = self._article_vectors(
+                snap, article_id, version
+            )
             for out, ids, sims in (
                 (passages, passage_ids, passage_vectors @ query),
                 (sentences, sentence_ids, sentence_vectors @ query),
@@ -223,12 +225,12 @@ class HybridSearch:
                         out[row] = sim
         return passages, sentences
 
-    def _article_vectors(self, article_id: str, version: str) -> tuple:
+    def _article_vectors(self, snap: Snapshot, article_id: str, version: str) -> tuple:
         key = (article_id, version)
         if key in self._vectors:
             self._vectors.move_to_end(key)
             return self._vectors[key]
-        vectors = self.store.article_vectors(article_id)
+        vectors = self.store.passage_vectors([snap.ids[row] for row in snap.article_rows.get(article_id, ())])
         self._vectors[key] = vectors
         while len(self._vectors) > ARTICLE_VECTORS_KEPT:
             self._vectors.popitem(last=False)

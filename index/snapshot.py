@@ -53,7 +53,7 @@ def build(store: PassageStore, tokenizer: Tokenizer | None = None) -> Snapshot:
     """A snapshot of everything the store's catalog names, read from scratch."""
     generation = store.generation()  # read first: a commit after this makes the next check see a change
     versions = {a.id: a.version for a in store.articles().values()}
-    passages = store.passages()
+    passages = store.passages(versions=versions)
     lexical = LexicalIndex(passages, tokenizer)
     ids = tuple(p.id for p in passages)
     return Snapshot(
@@ -77,7 +77,7 @@ def updated(snapshot: Snapshot, store: PassageStore) -> Snapshot:
     changed = [a for a, v in versions.items() if snapshot.versions.get(a) != v]
     gone = set(changed) | (set(snapshot.versions) - set(versions))
     dead = [row for row, article in enumerate(snapshot.row_articles) if article in gone] if gone else []
-    added = store.passages(changed) if changed else []
+    added = store.passages(changed, versions) if changed else []
     by_id = {p: row for p, row in snapshot.by_id.items() if snapshot.row_articles[row] not in gone}
     start = len(snapshot.ids)
     by_id.update({p.id: start + n for n, p in enumerate(added)})

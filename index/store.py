@@ -9,7 +9,7 @@ of the version the catalog names; leftovers of an interrupted run are collected 
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -274,13 +274,28 @@ class PassageStore:
         current = {a.id: a.version for a in self.articles().values()}
         stale: set[tuple[str, str]] = set()
         dropped = 0
-        for _, _, meta in _rows(self._passages, include=["metadatas"]):
-            if current.get(meta["article_id"]) != meta["version"]:
-                stale.add((meta["article_id"], meta["version"]))
+        for article_id, version in self._row_versions():
+            if current.get(article_id) != version:
+                stale.add((article_id, version))
                 dropped += 1
         for article_id in {a for a, _ in stale}:
             self._drop_versions(article_id, keep=current.get(article_id))
         return dropped
+
+    def _row_versions(self) -> Iterator[tuple[str, str]]:
+        """(article id, version) of every passage row, read from the ids (ARTICLE:VERSION:ORDINAL) alone: a
+        metadata read of every row would also read every row's packed sentence vectors."""
+        unparsed: list[str] = []
+        for i, _, _ in _rows(self._passages, include=[]):
+            parts = i.rsplit(":", 2)
+            if len(parts) == 3:
+                yield parts[0], parts[1]
+            else:  # ids written by other code: ask the metadata
+                unparsed.append(i)
+        for start in range(0, len(unparsed), PAGE):
+            rows = self._passages.get(ids=unparsed[start : start + PAGE], include=["metadatas"])
+            for meta in rows["metadatas"]:
+                yield str(meta["article_id"]), str(meta["version"])
 
     def reset(self) -> None:
         """Delete every collection (for a rebuild with another model)."""
@@ -292,10 +307,13 @@ class PassageStore:
 
     # ---- reads ---------------------------------------------------------------------------------
 
-    def passages(self, article_ids: Iterable[str] | None = None) -> list[Passage]:
-        """Every current passage (of the catalog's versions), in article order. Read in pages: SQLite allows
-        32,766 bound variables, so one `get` of a large collection fails."""
-        current = {a.id: a.version for a in self.articles().values()}
+    def passages(
+        self, article_ids: Iterable[str] | None = None, versions: dict[str, str] | None = None
+    ) -> list[Passage]:
+        """Every current passage (of the catalog's versions, or of `versions` when the caller just read them), in
+        article order. Read in pages: SQLite allows 32,766 bound variables, so one `get` of a large collection
+        fails."""
+        current = versions if versions is not None else {a.id: a.version for a in self.articles().values()}
         if article_ids is not None:
             wanted = set(article_ids)
             current = {k: v for k, v in current.items() if k in wanted}
@@ -328,21 +346,21 @@ class PassageStore:
                 out[i] = (Passage.from_metadata(i, text, meta), _unpack(meta.get(SENTENCE_VECTORS)).astype(np.float32))
         return out
 
-    def article_vectors(self, article_id: str) -> tuple[list[str], np.ndarray, list[str], np.ndarray]:
-        """Passage ids and vectors, and each sentence's passage id and vector, of one article (every stored
-        version: callers keep the current one)."""
+    def passage_vectors(self, passage_ids: list[str]) -> tuple[list[str], np.ndarray, list[str], np.ndarray]:
+        """Passage ids and vectors, and each sentence's passage id and vector, of these passages (read by id:
+        a filtered read gets slower as the collection grows, a read by id does not)."""
         ids: list[str] = []
         vectors: list[Any] = []
         sentence_ids: list[str] = []
         sentences: list[np.ndarray] = []
-        for i, vector, meta in _rows(
-            self._passages, where={"article_id": article_id}, include=["embeddings", "metadatas"]
-        ):
-            ids.append(i)
-            vectors.append(vector)
-            packed = _unpack(meta.get(SENTENCE_VECTORS))
-            sentence_ids += [i] * len(packed)
-            sentences.append(packed)
+        for start in range(0, len(passage_ids), PAGE):
+            rows = self._passages.get(ids=passage_ids[start : start + PAGE], include=["embeddings", "metadatas"])
+            for i, vector, meta in zip(rows["ids"], rows["embeddings"], rows["metadatas"], strict=True):
+                ids.append(i)
+                vectors.append(vector)
+                packed = _unpack(meta.get(SENTENCE_VECTORS))
+                sentence_ids += [i] * len(packed)
+                sentences.append(packed)
         dim = len(vectors[0]) if vectors else 0
         stacked = np.concatenate(sentences).astype(np.float32) if sentences else np.zeros((0, dim), np.float32)
         return ids, np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1), sentence_ids, stacked
@@ -378,7 +396,7 @@ class PassageStore:
 def _rows(collection: Chroma, where: dict[str, Any] | None = None, include: list[str] | None = None):
     """(id, document or embedding, metadata) of every matching row, PAGE rows per query."""
     offset = 0
-    include = include or ["metadatas"]
+    include = ["metadatas"] if include is None else include
     second = "embeddings" if "embeddings" in include else "documents"
     while True:
         page = collection.get(where=where, include=include, limit=PAGE, offset=offset)

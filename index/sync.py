@@ -14,7 +14,7 @@ from index.passages import Passage, split_passages
 from index.sentences import sentence_spans
 from index.store import ArticleRecord, PassageStore, SentenceRow
 
-BATCH_PASSAGES = 1_000  # changed passages written (and committed) together
+BATCH_PASSAGES = 250  # changed passages written (and committed) together; the writer overlaps the next batch
 
 
 @dataclass(frozen=True)
