@@ -1,15 +1,13 @@
 """A running search follows index changes: one consistent generation per search, changes from another
 client or process seen before the next question, and a saved search state that a new process resumes.
 
-Real Chroma stores in tmp dirs; the vectors are 16 numbers from a hash of the text (these tests are about
-which passages a search returns, not how well dense retrieval ranks them), so most searches here rank by
-BM25 alone: hash vectors would drown the marker words.
+Real Chroma stores in tmp dirs; the vectors are hashes of the text (tests/generated.py), so most searches
+here rank by BM25 alone: hash vectors would drown the marker words.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import random
 import threading
 from pathlib import Path
@@ -17,52 +15,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embeddings import Embedder, ReusingEmbeddings
+from index.embeddings import ReusingEmbeddings
 from index.lexical import LexicalIndex
 from index.passages import Passage
 from index.retrieve import HybridSearch, RetrievalConfig
 from index.store import ArticleRecord, PassageStore, SentenceRow, make_client
-
-
-class HashVectors(Embedder):
-    name = "hash-16"
-    max_tokens = 400
-
-    def count_tokens(self, text: str) -> int:
-        return len(text.split())
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        out = []
-        for text in texts:
-            raw = np.frombuffer(hashlib.sha256(text.encode()).digest()[:16], dtype=np.uint8).astype(np.float32)
-            out.append((raw / np.linalg.norm(raw)).tolist())
-        return out
+from tests.generated import HashVectors, make_article
 
 
 def article(n: int, version: int, paragraphs: int = 6) -> tuple[ArticleRecord, list[Passage], list[SentenceRow]]:
     """Article n at a version; every passage names its own marker word, e.g. 'kenmerk7x2'."""
-    article_id, v = f"artikel-{n:03d}", f"v{version}"
-    passages = [
-        Passage(
-            id=f"{article_id}:{v}:{i:04d}",
-            article_id=article_id,
-            ordinal=i,
-            text=f"Alinea {i} over kenmerk{n}x{version}. De gemeenteraad besprak punt {i} van de agenda.",
-            start=0,
-            end=10,
-            paragraph=i,
-            section="",
-            title=f"Artikel {n}",
-            date="2024-01-01",
-            source=f"{article_id}.txt",
-            version=v,
-            hash=f"{n}-{version}-{i}",
-        )
+    texts = [
+        f"Alinea {i} over kenmerk{n}x{version}. De gemeenteraad besprak punt {i} van de agenda."
         for i in range(paragraphs)
     ]
-    sentences = [SentenceRow(f"{p.id}:s0", p.id, article_id, v, p.text) for p in passages]
-    record = ArticleRecord(article_id, f"Artikel {n}", "2024-01-01", f"{article_id}.txt", "h", v, len(passages))
-    return record, passages, sentences
+    return make_article(n, f"v{version}", texts)
 
 
 BM25_ONLY = RetrievalConfig(mode="lexical", k=10)

@@ -1,63 +1,30 @@
 """A store past SQLite's 32,766 bound variables: every read pages, and leftovers of an interrupted write
 are collected.
 
-The vectors are 16 numbers from a hash of the text (the issue asks for small vectors and generated text, so
-that 34,000 rows build in seconds); Chroma, its SQLite and the store's code are the real ones.
+The vectors are 16 numbers from a hash of the text (small vectors and generated text, so that 34,000 rows
+build in seconds; tests/generated.py); Chroma, its SQLite and the store's code are the real ones.
 """
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from index.embeddings import Embedder, ReusingEmbeddings
+from index.embeddings import ReusingEmbeddings
 from index.passages import Passage
 from index.store import ArticleRecord, PassageStore, SentenceRow, make_client
+from tests.generated import HashVectors, make_article
 
 ARTICLES, PER_ARTICLE = 34, 1_000  # 34,000 passages
 
 
-class HashVectors(Embedder):
-    name = "hash-16"
-    max_tokens = 400
-
-    def count_tokens(self, text: str) -> int:
-        return len(text.split())
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        out = []
-        for text in texts:
-            raw = np.frombuffer(hashlib.sha256(text.encode()).digest()[:16], dtype=np.uint8).astype(np.float32)
-            out.append((raw / np.linalg.norm(raw)).tolist())
-        return out
-
-
 def article(n: int, version: str = "v1") -> tuple[ArticleRecord, list[Passage], list[SentenceRow]]:
-    article_id = f"artikel-{n:03d}"
-    passages = [
-        Passage(
-            id=f"{article_id}-{version}-{i}",
-            article_id=article_id,
-            ordinal=i,
-            text=f"Alinea {i} van artikel {n} ({version}): de gemeenteraad besprak punt {i * 7 + n}.",
-            start=0,
-            end=10,
-            paragraph=i,
-            section="",
-            title=f"Artikel {n}",
-            date="2024-01-01",
-            source=f"{article_id}.txt",
-            version=version,
-            hash=f"{n}-{i}",
-        )
-        for i in range(PER_ARTICLE)
+    """Ids like 'artikel-003-v1-0007' (no ':'), so reads that parse ids fall back to metadata here."""
+    texts = [
+        f"Alinea {i} van artikel {n} ({version}): de gemeenteraad besprak punt {i * 7 + n}." for i in range(PER_ARTICLE)
     ]
-    sentences = [SentenceRow(f"{p.id}-s0", p.id, article_id, version, p.text) for p in passages[:50]]
-    record = ArticleRecord(article_id, f"Artikel {n}", "2024-01-01", f"{article_id}.txt", "h", version, len(passages))
-    return record, passages, sentences
+    return make_article(n, version, texts, sentence_rows=50, sep="-")
 
 
 @pytest.fixture(scope="module")
