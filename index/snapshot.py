@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from index.lexical import LexicalIndex, Tokenizer
+from index.passages import Passage
 from index.store import PassageStore
 
 COMPACT_DEAD = 0.25  # rewrite rows without dead ones when more than this share is dead
@@ -49,11 +50,14 @@ def _article_rows(row_articles: tuple[str, ...], rows: range) -> dict[str, tuple
     return {a: tuple(r) for a, r in out.items()}
 
 
-def build(store: PassageStore, tokenizer: Tokenizer | None = None) -> Snapshot:
-    """A snapshot of everything the store's catalog names, read from scratch."""
+def build(
+    store: PassageStore, tokenizer: Tokenizer | None = None, written: dict[str, list[Passage]] | None = None
+) -> Snapshot:
+    """A snapshot of everything the store's catalog names, read from scratch (`written`: passages the caller
+    just wrote, by article, which need not be read back)."""
     generation = store.generation()  # read first: a commit after this makes the next check see a change
     versions = {a.id: a.version for a in store.articles().values()}
-    passages = store.passages(versions=versions)
+    passages = sorted(_passages(store, list(versions), versions, written), key=lambda p: (p.article_id, p.ordinal))
     lexical = LexicalIndex(passages, tokenizer)
     ids = tuple(p.id for p in passages)
     return Snapshot(
@@ -68,7 +72,7 @@ def build(store: PassageStore, tokenizer: Tokenizer | None = None) -> Snapshot:
     )
 
 
-def updated(snapshot: Snapshot, store: PassageStore) -> Snapshot:
+def updated(snapshot: Snapshot, store: PassageStore, written: dict[str, list[Passage]] | None = None) -> Snapshot:
     """`snapshot` brought up to the store's current generation (itself when nothing changed)."""
     generation = store.generation()
     if generation == snapshot.generation:
@@ -77,7 +81,7 @@ def updated(snapshot: Snapshot, store: PassageStore) -> Snapshot:
     changed = [a for a, v in versions.items() if snapshot.versions.get(a) != v]
     gone = set(changed) | (set(snapshot.versions) - set(versions))
     dead = [row for row, article in enumerate(snapshot.row_articles) if article in gone] if gone else []
-    added = store.passages(changed, versions) if changed else []
+    added = _passages(store, changed, versions, written)
     by_id = {p: row for p, row in snapshot.by_id.items() if snapshot.row_articles[row] not in gone}
     start = len(snapshot.ids)
     by_id.update({p.id: start + n for n, p in enumerate(added)})
@@ -91,6 +95,16 @@ def updated(snapshot: Snapshot, store: PassageStore) -> Snapshot:
     if lexical.rows and lexical.rows - lexical.size > COMPACT_DEAD * lexical.rows:
         fresh = compacted(fresh)
     return fresh
+
+
+def _passages(
+    store: PassageStore, article_ids: list[str], versions: dict[str, str], written: dict[str, list[Passage]] | None
+) -> list[Passage]:
+    """The current passages of some articles: those just written as given, the others read from the store."""
+    known = {a: ps for a, ps in (written or {}).items() if ps and ps[0].version == versions.get(a) and a in article_ids}
+    missing = [a for a in article_ids if a not in known]
+    read = store.passages(missing, {a: versions[a] for a in missing}) if missing else []
+    return [p for ps in known.values() for p in ps] + read
 
 
 def compacted(snapshot: Snapshot) -> Snapshot:
@@ -147,11 +161,11 @@ def load(folder: Path, store: PassageStore, tokenizer: Tokenizer | None = None) 
     )
 
 
-def refresh_saved(store: PassageStore, folder: Path) -> Snapshot:
+def refresh_saved(store: PassageStore, folder: Path, written: dict[str, list[Passage]] | None = None) -> Snapshot:
     """Bring the search state saved in `folder` up to the store's generation (build it if there is none), so
     the next process to search starts from it. The indexer calls this after a run that changed something."""
     saved = load(folder, store)
-    fresh = build(store) if saved is None else updated(saved, store)
+    fresh = build(store, written=written) if saved is None else updated(saved, store, written)
     if fresh is not saved:
         save(fresh, folder)
     return fresh

@@ -14,6 +14,7 @@ from index.passages import Passage, split_passages
 from index.sentences import sentence_spans
 from index.store import ArticleRecord, PassageStore, SentenceRow
 
+KEEP_WRITTEN = 20_000  # passages of a run kept to update the saved search state without reading them back
 BATCH_PASSAGES = 250  # changed passages written (and committed) together; the writer overlaps the next batch
 
 
@@ -68,6 +69,7 @@ class Indexer:
     embeddings: ReusingEmbeddings
     progress: bool = False
     search_cache: Path | None = None  # where searches keep their state (see index/snapshot.py); kept current
+    _written: dict[str, list[Passage]] = field(default_factory=dict, repr=False)  # for the saved search state
 
     @property
     def max_tokens(self) -> int:
@@ -118,7 +120,8 @@ class Indexer:
         if report.changed and self.search_cache is not None:
             from index.snapshot import refresh_saved
 
-            refresh_saved(self.store, self.search_cache)
+            refresh_saved(self.store, self.search_cache, self._written)
+        self._written.clear()
         return report
 
     def _index_files(self, jobs: list[tuple[Path, str | None]], report: SyncReport) -> None:
@@ -128,11 +131,13 @@ class Indexer:
 
         bar = tqdm(jobs, desc="indexing", unit="article", disable=not self.progress or len(jobs) < 2)
         batch: dict[str, _Prepared] = {}
+        catalog = self.store.articles()  # one read for the run, not one per file
+        seen: dict[str, Path] = {}
         writer = _Writer(self.store, report)
         try:
             for path, title in bar:
                 try:
-                    prepared = self._prepare(path, title, batch)
+                    prepared = self._prepare(path, title, catalog, seen)
                 except ArticleError as exc:
                     report.failed.append(Failure(exc.path, exc.reason))
                     continue
@@ -149,19 +154,22 @@ class Indexer:
             self.embeddings.forget()
             writer.close()
 
-    def _prepare(self, path: Path, title: str | None, batch: dict[str, _Prepared]) -> str | _Prepared:
-        """Read and split one file: its id when nothing changed, else what to write."""
+    def _prepare(
+        self, path: Path, title: str | None, catalog: dict[str, ArticleRecord], seen: dict[str, Path]
+    ) -> str | _Prepared:
+        """Read and split one file: its id when nothing changed, else what to write. `catalog` is the index's
+        catalog when the run started; `seen`, the files of this run so far by article id."""
         data = read_article_bytes(path)
         digest = file_digest(data)
         article_id = article_id_for(path)
-        old = self.store.article(article_id)
+        old = catalog.get(article_id)
+        if article_id in seen:
+            raise ArticleError(
+                str(path), f"article id '{article_id}' is already used by {seen[article_id]}; rename one file"
+            )
         if old and Path(old.path).resolve() != path.resolve() and Path(old.path).exists():
             raise ArticleError(str(path), f"article id '{article_id}' is already used by {old.path}; rename one file")
-        if article_id in batch:
-            raise ArticleError(
-                str(path),
-                f"article id '{article_id}' is already used by {batch[article_id].record.path}; rename one file",
-            )
+        seen[article_id] = path
         wanted_title = title if title is not None else (old.title_override if old else "")
         if old and old.file_hash == digest and old.path == str(path) and old.title_override == wanted_title:
             return article_id
@@ -195,6 +203,8 @@ class Indexer:
         )
         vectors = dict(zip(texts, self.embeddings.embed_documents(texts), strict=True))
         writer.submit(items, vectors)
+        if sum(len(ps) for ps in self._written.values()) < KEEP_WRITTEN:
+            self._written.update({b.record.id: b.passages for b in items})
         batch.clear()
         self.embeddings.forget()
 

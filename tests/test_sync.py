@@ -130,7 +130,13 @@ def test_interrupted_update_keeps_the_old_version(
     assert reader.store.collect_garbage() == 0
 
 
-def test_same_file_name_in_two_folders_is_refused(tmp_path: Path, make_indexer: Callable[[], Indexer]) -> None:
+@pytest.mark.parametrize("batch", [1_000, 1], ids=["one batch", "a batch per article"])
+def test_same_file_name_in_two_folders_is_refused(
+    tmp_path: Path, make_indexer: Callable[[], Indexer], monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    import index.sync
+
+    monkeypatch.setattr(index.sync, "BATCH_PASSAGES", batch)  # the first may be committed before the second
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
         shutil.copy(SAMPLE, tmp_path / folder / SAMPLE.name)
