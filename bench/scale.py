@@ -107,10 +107,15 @@ def write_articles(folder: Path, count: int, titles: list[str], sentences: list[
         (sub / f"artikel-{i:07d}.md").write_text(f"# {rng.choice(titles)} ({i})\n\n{body}\n", encoding="utf-8")
 
 
-def build(size: int, workdir: Path) -> dict:
+def settings_for(workdir: Path, chroma_url: str | None):
+    from bot.settings import Settings
+
+    return Settings(data_dir=workdir / "data", chroma_url=chroma_url)
+
+
+def build(size: int, workdir: Path, chroma_url: str | None = None) -> dict:
     """Write size/10 articles and index them with the product's Indexer and simulated vectors."""
     from bot.parts import build_parts
-    from bot.settings import Settings
     from index.embeddings import make_embedder
 
     titles, sentences, vectors = real_sentences()
@@ -118,23 +123,23 @@ def build(size: int, workdir: Path) -> dict:
     folder.mkdir(parents=True)
     write_articles(folder, size // PARAGRAPHS, titles, sentences)
     embedder = SimulatedVectors(make_embedder(), sentences, vectors)
-    parts = build_parts(Settings(data_dir=workdir / "data"), embedder=embedder)
+    parts = build_parts(settings_for(workdir, chroma_url), embedder=embedder)
     parts.indexer.progress = True
     started = time.perf_counter()
     report = parts.indexer.sync(folder)
     build_s = time.perf_counter() - started
-    disk = sum(f.stat().st_size for f in (workdir / "data").rglob("*") if f.is_file())
+    stored = [workdir / "data", workdir / "server"]  # the embedded store, or a `chroma run` server's folder
+    disk = sum(f.stat().st_size for folder in stored for f in folder.rglob("*") if f.is_file())
     return {"build_s": build_s, "build_ok": report.ok, "passages": parts.store.count(), "disk_mb": disk / 2**20}
 
 
-def serve(workdir: Path) -> dict:
+def serve(workdir: Path, chroma_url: str | None = None) -> dict:
     """A serving process: build the chain, answer, search warm and scoped, then see an added article."""
     from bot.parts import build_parts
-    from bot.settings import Settings
     from index.embeddings import make_embedder
 
     titles, sentences, vectors = real_sentences()
-    settings = Settings(data_dir=workdir / "data")
+    settings = settings_for(workdir, chroma_url)
     real = make_embedder()
     chain = build_parts(settings, embedder=real).chain
     search = chain.search
@@ -191,8 +196,10 @@ def _pick_up(search) -> None:
         search.refresh()
 
 
-def cold_ask(workdir: Path) -> float:
+def cold_ask(workdir: Path, chroma_url: str | None = None) -> float:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CITEBOT_")} | {"PYTHONPATH": str(ROOT)}
+    if chroma_url:
+        env["CITEBOT_CHROMA_URL"] = chroma_url
     command = "import sys; from bot.cli import main; sys.argv[0] = 'citebot'; main()"  # `citebot`, from this checkout
     started = time.perf_counter()
     subprocess.run(
@@ -239,8 +246,8 @@ def indexing_ratio(articles: int = 100, rounds: int = 3) -> dict:
     return median | {"ratios": [round(r["ratio"], 3) for r in results]}
 
 
-def _rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
+def _rss_mb(pid: int | str = "self") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
@@ -262,20 +269,54 @@ def _child(*args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def run_size(size: int) -> dict:
+def run_size(size: int, server: bool = False) -> dict:
     result: dict = {"passages": size}
     with tempfile.TemporaryDirectory(prefix="citebot-scale-") as tmp:
         workdir = Path(tmp)
-        result |= _child("--build", str(size), "--workdir", tmp)
-        if "error" not in result:
-            try:
-                result["cold_ask_s"] = cold_ask(workdir)
-            except subprocess.CalledProcessError as exc:
-                result["error"] = f"citebot ask failed: {exc.stderr.decode(errors='replace').strip()[-300:]}"
-        if "error" not in result:
-            result |= _child("--serve", tmp)
+        chroma = start_chroma(workdir / "server") if server else None
+        url = ["--chroma-url", chroma[1]] if chroma else []
+        try:
+            result |= _child("--build", str(size), "--workdir", tmp, *url)
+            if "error" not in result:
+                try:
+                    result["cold_ask_s"] = cold_ask(workdir, chroma[1] if chroma else None)
+                except subprocess.CalledProcessError as exc:
+                    result["error"] = f"citebot ask failed: {exc.stderr.decode(errors='replace').strip()[-300:]}"
+            if "error" not in result:
+                result |= _child("--serve", tmp, *url)
+            if chroma:
+                result["server_rss_mb"] = _rss_mb(chroma[0].pid)
+        finally:
+            if chroma:
+                chroma[0].terminate()
+                chroma[0].wait(timeout=30)
     result["ok"] = "error" not in result and result.get("build_ok", False) and result.get("serve_ok", False)
     return result
+
+
+def start_chroma(path: Path) -> tuple[subprocess.Popen, str]:
+    """A `chroma run` server on a free loopback port (for --server): several workers' deployment."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    chroma = str(Path(sys.executable).parent / "chroma")
+    server = subprocess.Popen(
+        [chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
+            return server, url
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise RuntimeError("chroma run did not start")
 
 
 COLUMNS = [
@@ -289,6 +330,7 @@ COLUMNS = [
     ("pickup_s", "pickup s", "{:.2f}"),
     ("build_s", "build s", "{:.0f}"),
     ("disk_mb", "disk MB", "{:.0f}"),
+    ("server_rss_mb", "server RSS MB", "{:.0f}"),
     ("ok", "ok", "{}"),
 ]
 
@@ -299,16 +341,20 @@ def main() -> None:
     parser.add_argument("--big", action="store_true", help="also 1,000,000 passages (long; not for CI)")
     parser.add_argument("--json", action="store_true", help="one JSON object per size, one per line")
     parser.add_argument("--no-indexing", action="store_true", help="skip the indexing-ratio run")
+    parser.add_argument(
+        "--server", action="store_true", help="index and serve through a `chroma run` server (a worker's memory)"
+    )
+    parser.add_argument("--chroma-url", help=argparse.SUPPRESS)
     parser.add_argument("--build", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     parser.add_argument("--indexing", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build:
-        print(json.dumps(build(args.build, Path(args.workdir))))
+        print(json.dumps(build(args.build, Path(args.workdir), args.chroma_url)))
         return
     if args.serve:
-        print(json.dumps(serve(Path(args.serve))))
+        print(json.dumps(serve(Path(args.serve), args.chroma_url)))
         return
     if args.indexing:
         print(json.dumps(indexing_ratio()))
@@ -320,7 +366,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")] + ([1_000_000] if args.big else [])
     results = []
     for size in sizes:
-        result = run_size(size)
+        result = run_size(size, server=args.server)
         results.append(result)
         if args.json:
             print(json.dumps(result), flush=True)
@@ -331,8 +377,9 @@ def main() -> None:
         if indexing is not None:
             print(json.dumps({"indexing": indexing}), flush=True)
         return
-    rows = [[_cell(r.get(key), fmt) for key, _, fmt in COLUMNS] for r in results]
-    print_table([label for _, label, _ in COLUMNS], rows)
+    columns = [c for c in COLUMNS if any(c[0] in r for r in results)]
+    rows = [[_cell(r.get(key), fmt) for key, _, fmt in columns] for r in results]
+    print_table([label for _, label, _ in columns], rows)
     if len(results) > 1 and all(r["ok"] for r in results):
         first, last = results[0], results[-1]
         print(
