@@ -20,6 +20,7 @@ from bot.language import detect_language
 from bot.prompts import load_prompt
 from bot.settings import Settings
 from index.embeddings import Embedder, ReusingEmbeddings, make_embedder
+from index.lock import WriteLock
 from index.retrieve import Hit, HybridRetriever, HybridSearch, RetrievalConfig, document_to_hit
 from index.store import PassageStore, make_client
 
@@ -130,4 +131,6 @@ def build_chain(
 def open_store(settings: Settings, embedder: Embedder | None) -> PassageStore:
     """The configured store; with an embedder it checks the index was built with the same model."""
     client = make_client(settings.data_dir, settings.chroma_url)
-    return PassageStore(client, ReusingEmbeddings(embedder) if embedder else None)
+    # One indexing run at a time on an embedded store; a server has no shared folder to lock (README, "Scale").
+    lock = None if settings.chroma_url else WriteLock.at(settings.data_dir / "index.lock")
+    return PassageStore(client, ReusingEmbeddings(embedder) if embedder else None, lock)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from langchain_core.embeddings import Embeddings
 
 from index.embeddings import ReusingEmbeddings
 from index.errors import EmbeddingMismatchError, StoreError
+from index.lock import WriteLock, unlocked
 from index.passages import Passage
 from index.sentences import sentence_spans
 
@@ -102,8 +104,9 @@ class PassageStore:
     candidate passage's best sentence from them, without a nearest-neighbour index over every sentence (that
     index was four fifths of the rows, of the write time and of a serving process's memory)."""
 
-    def __init__(self, client: Any, embeddings: ReusingEmbeddings | None = None) -> None:
+    def __init__(self, client: Any, embeddings: ReusingEmbeddings | None = None, lock: WriteLock | None = None) -> None:
         self._client = client
+        self._lock = lock
         self.embeddings = embeddings
         model = embeddings.embedder.name if embeddings else None
         recorded = self._recorded_model()
@@ -189,6 +192,10 @@ class PassageStore:
 
     # ---- writes --------------------------------------------------------------------------------
 
+    def writing(self) -> AbstractContextManager[None]:
+        """Hold the store's write lock (one indexing run at a time; re-entrant); nothing without a lock."""
+        return self._lock.held() if self._lock else unlocked()
+
     def stored_vectors(self, article_id: str) -> dict[str, list[float]]:
         """Text -> vector of everything stored for an article (passages and their sentences), so unchanged text
         is not embedded again."""
@@ -256,12 +263,13 @@ class PassageStore:
 
     def remove_article(self, article_id: str) -> bool:
         """Remove an article and all its rows; False when it was not indexed."""
-        if self.article(article_id) is None:
-            return False
-        self._catalog.delete(ids=[article_id])  # the commit: from here on readers no longer see it
-        self._commit([])
-        self._drop_versions(article_id, keep=None)
-        return True
+        with self.writing():
+            if self.article(article_id) is None:
+                return False
+            self._catalog.delete(ids=[article_id])  # the commit: from here on readers no longer see it
+            self._commit([])
+            self._drop_versions(article_id, keep=None)
+            return True
 
     def _drop_versions(self, article_id: str, keep: str | None) -> None:
         where: dict[str, Any] = {"article_id": article_id}
@@ -299,6 +307,10 @@ class PassageStore:
 
     def reset(self) -> None:
         """Delete every collection (for a rebuild with another model)."""
+        with self.writing():
+            self._reset()
+
+    def _reset(self) -> None:
         for name in (PASSAGES, LEGACY_SENTENCES, ARTICLES):
             try:
                 self._client.delete_collection(name)

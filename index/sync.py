@@ -77,42 +77,45 @@ class Indexer:
 
     def add(self, paths: Iterable[Path], *, title: str | None = None) -> SyncReport:
         """Index files and folders (recursively); unchanged files are skipped without embedding."""
-        report = SyncReport()
-        self.store.collect_garbage()
-        files = collect_files(paths, report)
-        self._index_files([(f, title) for f in files], report)
-        return self._done(report)
+        with self.store.writing():  # one indexing run at a time
+            report = SyncReport()
+            self.store.collect_garbage()
+            files = collect_files(paths, report)
+            self._index_files([(f, title) for f in files], report)
+            return self._done(report)
 
     def reindex(self, records: Iterable[ArticleRecord]) -> SyncReport:
         """Index the files of catalog records again (after a model change), keeping their titles."""
-        report = SyncReport()
-        self.store.collect_garbage()
-        jobs: list[tuple[Path, str | None]] = []
-        for record in records:
-            if Path(record.path).is_file():
-                jobs.append((Path(record.path), record.title_override or None))
-            else:
-                report.failed.append(Failure(record.path, "file not found"))
-        self._index_files(jobs, report)
-        return self._done(report)
+        with self.store.writing():  # one indexing run at a time
+            report = SyncReport()
+            self.store.collect_garbage()
+            jobs: list[tuple[Path, str | None]] = []
+            for record in records:
+                if Path(record.path).is_file():
+                    jobs.append((Path(record.path), record.title_override or None))
+                else:
+                    report.failed.append(Failure(record.path, "file not found"))
+            self._index_files(jobs, report)
+            return self._done(report)
 
     def sync(self, directory: Path) -> SyncReport:
         """Make the index match a folder: add new, replace changed, remove articles whose files are gone."""
-        report = SyncReport()
-        self.store.collect_garbage()
-        if not directory.is_dir():
-            report.failed.append(Failure(str(directory), "folder not found"))
-            return report
-        files = collect_files([directory], report, empty_ok=True)
-        self._index_files([(f, None) for f in files], report)
-        root = directory.resolve()
-        present = {f.resolve() for f in files}
-        for record in self.store.articles().values():
-            path = Path(record.path).resolve()
-            if path.is_relative_to(root) and path not in present and not path.exists():
-                self.store.remove_article(record.id)
-                report.removed.append(record.id)
-        return self._done(report)
+        with self.store.writing():  # one indexing run at a time
+            report = SyncReport()
+            self.store.collect_garbage()
+            if not directory.is_dir():
+                report.failed.append(Failure(str(directory), "folder not found"))
+                return report
+            files = collect_files([directory], report, empty_ok=True)
+            self._index_files([(f, None) for f in files], report)
+            root = directory.resolve()
+            present = {f.resolve() for f in files}
+            for record in self.store.articles().values():
+                path = Path(record.path).resolve()
+                if path.is_relative_to(root) and path not in present and not path.exists():
+                    self.store.remove_article(record.id)
+                    report.removed.append(record.id)
+            return self._done(report)
 
     def _done(self, report: SyncReport) -> SyncReport:
         """After a run that changed the index, bring the saved search state up to date: the next process that

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -201,3 +205,50 @@ def test_a_sync_interrupted_between_batches_keeps_whole_articles(
     }
     report = make_indexer().sync(folder)
     assert report.updated == ["bericht-2", "bericht-3"] and report.unchanged == ["bericht-0", "bericht-1"]
+
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from index.lock import WriteLock
+with WriteLock.at(Path(sys.argv[1])).held():
+    print("held", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def _hold_lock(tmp_path: Path, seconds: float) -> subprocess.Popen:
+    """Another process (an `index sync` elsewhere) holding the data dir's write lock."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(tmp_path / "data" / "index.lock"), str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_a_second_indexing_run_waits_for_the_first_and_says_so(
+    articles_dir: Path, make_indexer: Callable[[], Indexer], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    indexer = make_indexer()
+    holder = _hold_lock(tmp_path, 2.0)
+    started = time.monotonic()
+    with caplog.at_level("WARNING", logger="index.lock"):
+        report = indexer.sync(articles_dir)
+    assert time.monotonic() - started >= 1.5  # it waited for the other run instead of interleaving with it
+    assert report.added == ["loekasjenko-interview-2023-08"]
+    assert f"another indexing run (pid {holder.pid})" in caplog.text and "waiting" in caplog.text
+    holder.wait(timeout=10)
+
+
+def test_a_killed_indexing_run_does_not_block_the_next(
+    articles_dir: Path, make_indexer: Callable[[], Indexer], tmp_path: Path
+) -> None:
+    holder = _hold_lock(tmp_path, 600)
+    holder.send_signal(signal.SIGKILL)  # kill -9: the kernel drops its lock
+    holder.wait(timeout=10)
+    started = time.monotonic()
+    assert make_indexer().sync(articles_dir).added == ["loekasjenko-interview-2023-08"]
+    assert time.monotonic() - started < 60
