@@ -196,12 +196,20 @@ def ask(
     article: Annotated[list[str] | None, typer.Option(help="Only search this article id (repeatable).")] = None,
     answerer: AnswererOption = None,
 ) -> None:
-    """Answer a question from the indexed articles, with citations."""
+    """Answer a question from the indexed articles, with citations. A question that cannot be read (empty, not
+    UTF-8) gets its own error (a JSON object with "error" under --json), the others are still answered, and
+    the exit code is 1."""
     turns = _load_history(history)
+    if question != "-" and (problem := _question_problem(question)):
+        _ask_error(problem, None, as_json)
+        raise typer.Exit(1)
     chain = _chain(_parts(ctx.obj, answerer))
-    questions = (line.strip() for line in sys.stdin) if question == "-" else iter([question])
-    for q in questions:
-        if not q:
+    failed = False
+    for number, (q, problem) in enumerate(_questions(question), start=1):
+        line = number if question == "-" else None
+        if problem:
+            failed = True
+            _ask_error(problem, line, as_json)
             continue
         answer = chain.invoke(q, turns, article_ids=article or None)
         if as_json:
@@ -209,6 +217,44 @@ def ask(
             sys.stdout.flush()
         else:
             typer.echo(render_text(answer))
+    if failed:
+        raise typer.Exit(1)
+
+
+def _questions(question: str):
+    """(question, problem) pairs: the argument, or each non-blank line of stdin read as UTF-8 line by line, so a
+    bad line is reported on its own and the rest are still answered."""
+    if question != "-":
+        yield question.strip(), None
+        return
+    for raw in sys.stdin.buffer:
+        try:
+            text = raw.decode("utf-8").strip()
+        except UnicodeDecodeError as exc:
+            yield "", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at position {exc.start})"
+            continue
+        if text:
+            yield text, _question_problem(text)
+
+
+def _question_problem(question: str) -> str | None:
+    """Why a question cannot be asked, or None."""
+    if not question.strip():
+        return "empty question"
+    try:
+        question.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes in an argument arrive as lone surrogates
+        return "not valid UTF-8"
+    return None
+
+
+def _ask_error(problem: str, line: int | None, as_json: bool) -> None:
+    where = f"line {line}: " if line is not None else ""
+    if as_json:
+        typer.echo(json.dumps({"error": where + problem, **({"line": line} if line is not None else {})}))
+        sys.stdout.flush()
+    else:
+        typer.echo(f"error: {where}{problem}", err=True)
 
 
 @app.command()

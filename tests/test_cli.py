@@ -126,3 +126,21 @@ def test_telegram_with_a_webhook_url_telegram_cannot_use_says_so_in_one_line(dat
     assert result.output.strip().splitlines() == [
         "error: TELEGRAM_WEBHOOK_URL must be an https:// URL that Telegram can reach, got 'bot.example.org/hook'"
     ]
+
+
+def test_unreadable_questions_get_their_own_error_and_the_batch_goes_on(data: Path, articles_dir: Path) -> None:
+    assert _run(data, "index", "sync", str(articles_dir)).exit_code == 0
+    batch = (
+        "Waar was Poetin bang voor?\n".encode()
+        + b"Wat zei hij over \xff\xfe de Krim?\n"
+        + "Wat wil Loekasjenko met de Krim?\n".encode()
+    )
+    result = runner.invoke(app, ["--data-dir", str(data), "ask", "--json", "-"], input=batch)
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == 1 and len(rows) == 3
+    assert rows[1] == {"error": "line 2: not valid UTF-8 (byte 0xff at position 17)", "line": 2}
+    assert rows[0]["answered"] and "question" in rows[2]  # the lines around it were answered
+    empty = _run(data, "ask", "--json", "")
+    assert empty.exit_code == 1 and json.loads(empty.stdout) == {"error": "empty question"}
+    surrogate = _run(data, "ask", "Wat zei hij over \udcff de Krim?")
+    assert surrogate.exit_code == 1 and "error: not valid UTF-8" in surrogate.stderr
