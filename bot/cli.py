@@ -347,12 +347,38 @@ def run_default(ctx: typer.Context) -> None:
     _chat(parts, None)
 
 
+GLOBAL_OPTIONS = ("--data-dir", "--embedding-model")
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """`citebot index add FILE --data-dir D` as `citebot --data-dir D index add FILE`: people type options at
+    the end, and typer reads these two only before the command. Nothing after `--` moves."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest += argv[i:]
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS and "=" in arg:
+            front.append(arg)
+        elif name in GLOBAL_OPTIONS and i + 1 < len(argv):
+            front += [arg, argv[i + 1]]
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
 def main() -> None:
     """Entry point of the `citebot` console script."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "chromadb"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    app()
+    app(args=hoist_global_options(sys.argv[1:]), prog_name="citebot")
 
 
 __all__ = ["Failure", "app", "main"]

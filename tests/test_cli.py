@@ -131,9 +131,9 @@ def test_telegram_with_a_webhook_url_telegram_cannot_use_says_so_in_one_line(dat
 def test_unreadable_questions_get_their_own_error_and_the_batch_goes_on(data: Path, articles_dir: Path) -> None:
     assert _run(data, "index", "sync", str(articles_dir)).exit_code == 0
     batch = (
-        "Waar was Poetin bang voor?\n".encode()
+        b"Waar was Poetin bang voor?\n"
         + b"Wat zei hij over \xff\xfe de Krim?\n"
-        + "Wat wil Loekasjenko met de Krim?\n".encode()
+        + b"Wat wil Loekasjenko met de Krim?\n"
     )
     result = runner.invoke(app, ["--data-dir", str(data), "ask", "--json", "-"], input=batch)
     rows = [json.loads(line) for line in result.stdout.splitlines()]
@@ -144,3 +144,27 @@ def test_unreadable_questions_get_their_own_error_and_the_batch_goes_on(data: Pa
     assert empty.exit_code == 1 and json.loads(empty.stdout) == {"error": "empty question"}
     surrogate = _run(data, "ask", "Wat zei hij over \udcff de Krim?")
     assert surrogate.exit_code == 1 and "error: not valid UTF-8" in surrogate.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["index", "add", "a.txt", "--data-dir", "D"], ["--data-dir", "D", "index", "add", "a.txt"]),
+        (["ask", "Wat?", "--embedding-model=minilm", "--json"], ["--embedding-model=minilm", "ask", "Wat?", "--json"]),
+        (["--data-dir", "D", "index", "list"], ["--data-dir", "D", "index", "list"]),
+        (["ask", "--", "--data-dir"], ["ask", "--", "--data-dir"]),
+    ],
+)
+def test_global_options_may_come_after_the_command(argv: list[str], expected: list[str]) -> None:
+    from bot.cli import hoist_global_options
+
+    assert hoist_global_options(argv) == expected
+
+
+def test_data_dir_after_the_subcommand_is_used(data: Path, articles_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.cli import main
+
+    monkeypatch.setattr("sys.argv", ["citebot", "index", "sync", str(articles_dir), "--json", "--data-dir", str(data)])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code == 0 and (data / "chroma").is_dir()
