@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,9 +43,11 @@ class Article:
 
 
 def article_id_for(path: Path) -> str:
-    """A stable id from the file name: lower case, words joined by dashes."""
-    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
-    return slug or "article"
+    """A stable, readable id from the file name: lower case, words (of any script) joined by dashes, so
+    'Ωμέγα.txt' is 'ωμέγα' and '日本語.txt' is '日本語'; a name without letters or digits gets a short hash."""
+    stem = unicodedata.normalize("NFC", path.stem).lower()
+    slug = re.sub(r"[\W_]+", "-", stem).strip("-")
+    return slug or "article-" + hashlib.sha256(path.name.encode("utf-8", "surrogateescape")).hexdigest()[:8]
 
 
 def file_digest(data: bytes) -> str:
@@ -90,7 +93,26 @@ def load_article(path: Path, *, title: str | None = None, data: bytes | None = N
     )
 
 
+_BOMS = (  # UTF-32 before UTF-16: its little-endian mark starts with UTF-16's
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
 def _decode(path: Path, raw: bytes) -> str:
+    for bom, encoding in _BOMS:  # a byte-order mark says how the text is encoded (Windows saves UTF-16 so)
+        if raw.startswith(bom):
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError:
+                raise ArticleError(
+                    str(path), f"starts with a {encoding.upper()} byte-order mark but is not {encoding.upper()}"
+                ) from None
+            if not text.strip():
+                raise ArticleError(str(path), "file is empty")
+            return text
     if not raw.strip():
         raise ArticleError(str(path), "file is empty")
     if b"\x00" in raw[:8192]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from index.articles import SUPPORTED_SUFFIXES, article_id_for, file_digest, load_article, read_article_bytes
 from index.embeddings import ReusingEmbeddings
-from index.errors import ArticleError
+from index.errors import ArticleError, printable
 from index.passages import Passage, split_passages
 from index.sentences import sentence_spans
 from index.store import ArticleRecord, PassageStore, SentenceRow
@@ -112,7 +112,10 @@ class Indexer:
             present = {f.resolve() for f in files}
             for record in self.store.articles().values():
                 path = Path(record.path).resolve()
-                if path.is_relative_to(root) and path not in present and not path.exists():
+                gone = path.is_relative_to(root) and path not in present and not path.exists()
+                # The same file under another id (the ids of non-ASCII names changed): the new id replaces it.
+                renamed = path in present and article_id_for(path) != record.id
+                if gone or renamed:
                     self.store.remove_article(record.id)
                     report.removed.append(record.id)
             return self._done(report)
@@ -273,12 +276,17 @@ def collect_files(paths: Iterable[Path], report: SyncReport, *, empty_ok: bool =
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
             found = [p for p in found if not any(part.startswith(".") for part in p.relative_to(path).parts)]
+            root = path.resolve()
+            outside = [p for p in found if not p.resolve().is_relative_to(root)]  # links out of the folder
+            for link in outside:
+                report.failed.append(Failure(printable(str(link)), "a link to a file outside the folder; not read"))
+            found = [p for p in found if p not in outside]
             if not found and not empty_ok:
                 kinds = ", ".join(SUPPORTED_SUFFIXES[:3])
-                report.failed.append(Failure(str(path), f"no articles ({kinds}) in this folder"))
+                report.failed.append(Failure(printable(str(path)), f"no articles ({kinds}) in this folder"))
             files.extend(found)
         elif path.exists():
             files.append(path)
         else:
-            report.failed.append(Failure(str(path), "file not found"))
+            report.failed.append(Failure(printable(str(path)), "file not found"))
     return list(dict.fromkeys(files))

@@ -71,3 +71,43 @@ def test_bad_files_get_a_clear_error(tmp_path: Path, name: str, content: bytes |
         load_article(path)
     assert message in str(error.value)
     assert str(path) in str(error.value)
+
+
+TEXT = "Loekasjenko sprak over de Krim.\n\nHij zei dat Wit-Rusland niet zou meevechten."
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_a_byte_order_mark_says_how_the_text_is_encoded(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "stuk.txt"
+    data = TEXT.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data  # Python writes no mark for an explicit byte order; editors do
+    path.write_bytes(data)
+    assert load_article(path).text.startswith("Loekasjenko sprak over de Krim.")
+
+
+@pytest.mark.parametrize(
+    ("names", "ids"),
+    [
+        (["Ωμέγα.txt", "日本語.txt"], ["ωμέγα", "日本語"]),
+        (["Loekasjenko_interview 2023-08.txt"], ["loekasjenko-interview-2023-08"]),  # ASCII names as before
+        (["!!!.txt", "???.txt"], None),  # no letters: a short hash, still distinct
+    ],
+)
+def test_article_ids_are_readable_and_distinct_in_any_script(names: list[str], ids: list[str] | None) -> None:
+    from index.articles import article_id_for
+
+    got = [article_id_for(Path(n)) for n in names]
+    assert len(set(got)) == len(got)
+    if ids is None:
+        assert all(g.startswith("article-") and len(g) == len("article-") + 8 for g in got)
+    else:
+        assert got == ids
+
+
+def test_a_newline_in_a_file_name_stays_one_line_in_the_error(tmp_path: Path) -> None:
+    path = tmp_path / "twee\nregels.pdf"
+    path.write_bytes(b"%PDF-1.4")
+    with pytest.raises(ArticleError) as error:
+        load_article(path)
+    assert "\n" not in str(error.value) and "twee\\nregels.pdf" in str(error.value)

@@ -252,3 +252,36 @@ def test_a_killed_indexing_run_does_not_block_the_next(
     started = time.monotonic()
     assert make_indexer().sync(articles_dir).added == ["loekasjenko-interview-2023-08"]
     assert time.monotonic() - started < 60
+
+
+def test_a_link_out_of_the_articles_folder_is_not_read(tmp_path: Path, make_indexer: Callable[[], Indexer]) -> None:
+    secret = tmp_path / "elders" / "geheim.txt"
+    secret.parent.mkdir()
+    secret.write_text("Het wachtwoord van de redactie is vlinder42.", encoding="utf-8")
+    folder = tmp_path / "artikels"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    (folder / "geheim.txt").symlink_to(secret)
+    report = make_indexer().sync(folder)
+    assert report.added == ["loekasjenko-interview-2023-08"]
+    assert [(f.path, f.error) for f in report.failed] == [
+        (str(folder / "geheim.txt"), "a link to a file outside the folder; not read")
+    ]
+    assert not any("vlinder42" in p.text for p in make_indexer().store.passages())
+
+
+def test_a_file_indexed_under_an_old_id_is_replaced_not_duplicated(
+    tmp_path: Path, make_indexer: Callable[[], Indexer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.sync
+
+    folder = tmp_path / "artikels"
+    folder.mkdir()
+    (folder / "café.md").write_text("# Café\n\nHet café sluit om middernacht.\n", encoding="utf-8")
+    with monkeypatch.context() as patch:  # the id rule of earlier versions: non-ASCII letters dropped
+        patch.setattr(index.sync, "article_id_for", lambda path: "caf")
+        patch.setattr("index.articles.article_id_for", lambda path: "caf")
+        assert make_indexer().sync(folder).added == ["caf"]
+    report = make_indexer().sync(folder)
+    assert report.added == ["café"] and report.removed == ["caf"]
+    assert set(make_indexer().store.articles()) == {"café"}
