@@ -17,6 +17,7 @@ from typing import Any
 from uuid import uuid4
 
 import numpy as np
+from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
@@ -71,12 +72,28 @@ class _CatalogVector(Embeddings):
         return [1.0]
 
 
+def check_not_emptied(path: Path) -> None:
+    """A store whose database is gone or empty while its vector files remain was damaged, not new: say so
+    instead of silently starting an empty index over it."""
+    database = path / "chroma.sqlite3"
+    leftovers = [p for p in path.iterdir() if p.is_dir()] if path.is_dir() else []
+    if leftovers and (not database.exists() or database.stat().st_size == 0):
+        state = "missing" if not database.exists() else "empty (0 bytes)"
+        raise StoreError(
+            f"The index at {path} is damaged: chroma.sqlite3 is {state} but its vector files remain. "
+            f"Restore a backup of {path}, or move it away and run `citebot index rebuild` to index the articles "
+            f"folder again."
+        )
+
+
 def make_client(data_dir: Path | None = None, server_url: str | None = None) -> Any:
     """An embedded persistent Chroma under `data_dir/chroma`, or a client of a Chroma server."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     settings = ChromaSettings(anonymized_telemetry=False)
+    if not server_url and data_dir is not None:
+        check_not_emptied(Path(data_dir) / "chroma")
     try:
         if server_url:
             from urllib.parse import urlparse
@@ -133,7 +150,7 @@ class PassageStore:
         over at the next open."""
         try:
             legacy = self._client.get_collection(LEGACY_SENTENCES)
-        except Exception:  # chromadb raises NotFoundError / ValueError depending on version: none, fine
+        except NotFoundError:  # an index from after the change, or a new one
             return
         by_passage: dict[str, list[tuple[int, Any]]] = {}
         offset = 0
@@ -158,7 +175,7 @@ class PassageStore:
     def _recorded_model(self) -> str | None:
         try:
             collection = self._client.get_collection(PASSAGES)
-        except Exception:  # chromadb raises NotFoundError / ValueError depending on version
+        except NotFoundError:  # only "no such collection" means a new index; other errors are real
             return None
         model = (collection.metadata or {}).get("embedding_model")
         return str(model) if model else None
@@ -314,7 +331,7 @@ class PassageStore:
         for name in (PASSAGES, LEGACY_SENTENCES, ARTICLES):
             try:
                 self._client.delete_collection(name)
-            except Exception:  # already gone
+            except NotFoundError:  # already gone; any other failure is reported
                 pass
 
     # ---- reads ---------------------------------------------------------------------------------

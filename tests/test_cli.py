@@ -168,3 +168,23 @@ def test_data_dir_after_the_subcommand_is_used(data: Path, articles_dir: Path, m
     with pytest.raises(SystemExit) as done:
         main()
     assert done.value.code == 0 and (data / "chroma").is_dir()
+
+
+@pytest.mark.parametrize("damage", ["empty", "missing"])
+def test_an_emptied_store_is_reported_not_silently_replaced(data: Path, articles_dir: Path, damage: str) -> None:
+    """A 0-byte or deleted chroma.sqlite3 beside the vector files is a damaged index, not a new one."""
+    assert _run(data, "index", "sync", str(articles_dir)).exit_code == 0
+    database = data / "chroma" / "chroma.sqlite3"
+    if damage == "empty":
+        database.write_bytes(b"")
+    else:
+        database.unlink()
+    for args in (["index", "list"], ["ask", "Waarom?"], ["index", "sync", str(articles_dir)]):
+        result = _run(data, *args)
+        assert result.exit_code == 1, args
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "is damaged" in lines[0] and "citebot index rebuild" in lines[0], lines
+    if damage == "empty":
+        assert database.stat().st_size == 0  # nothing was written over the damaged index
+    else:
+        assert not database.exists()
