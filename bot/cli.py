@@ -164,6 +164,77 @@ def index_rebuild(ctx: typer.Context, as_json: JsonOption = False) -> None:
     _report(report, as_json)
 
 
+@index_app.command("check")
+def index_check(
+    ctx: typer.Context,
+    repair: Annotated[bool, typer.Option(help="Remove leftover rows and re-index incomplete articles.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Verify the index: catalog against rows, and the saved search state; exit 1 when something is wrong."""
+    from index.snapshot import refresh_saved
+
+    settings: Settings = ctx.obj
+    try:
+        parts = _parts(settings)
+        store = parts.indexer.store if repair else parts.catalog
+        with store.writing():
+            found = store.check()
+            repaired: dict[str, object] = {}
+            if repair and not found.ok:
+                repaired["leftover_rows_removed"] = store.collect_garbage()
+                records = [r for r in store.articles().values() if r.id in found.incomplete]
+                if records:
+                    repaired["reindexed"] = parts.indexer.reindex(records, rewrite=True).to_dict()
+                found = store.check()
+            refresh_saved(store, settings.search_dir)  # rebuilt when missing, damaged or behind
+    except IndexingError as exc:
+        raise _fail(str(exc)) from None
+    result = {
+        "ok": found.ok,
+        "articles": found.articles,
+        "passages": found.passages,
+        "leftover_rows": found.leftover_rows,
+        "incomplete": found.incomplete,
+    } | repaired
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        typer.echo(
+            f"{found.articles} articles, {found.passages} passages; {found.leftover_rows} leftover rows; "
+            f"incomplete: {', '.join(found.incomplete) or 'none'}" + ("" if found.ok else " (fix: --repair)")
+        )
+    if not found.ok:
+        raise typer.Exit(1)
+
+
+@index_app.command("backup")
+def index_backup(
+    ctx: typer.Context, folder: Annotated[Path, typer.Argument(help="A new folder for the copy.")]
+) -> None:
+    """Copy the index (embedded store) to FOLDER while no indexing run writes."""
+    from index.backup import BackupError, backup
+
+    try:
+        backup(ctx.obj, folder)
+    except (BackupError, IndexingError) as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"backed up {ctx.obj.data_dir / 'chroma'} to {folder}")
+
+
+@index_app.command("restore")
+def index_restore(
+    ctx: typer.Context, folder: Annotated[Path, typer.Argument(help="A folder made by `citebot index backup`.")]
+) -> None:
+    """Replace the index by a backup; the current one is kept beside it as chroma.before-restore-TIME."""
+    from index.backup import BackupError, restore
+
+    try:
+        kept = restore(ctx.obj, folder)
+    except (BackupError, IndexingError) as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"restored {folder}; the previous index is kept in {kept}" if kept else f"restored {folder}")
+
+
 def _load_history(path: Path | None) -> list[Turn]:
     if path is None:
         return []

@@ -52,6 +52,20 @@ class ArticleRecord:
 
 
 @dataclass(frozen=True)
+class StoreCheck:
+    """What `PassageStore.check` found."""
+
+    articles: int
+    passages: int
+    leftover_rows: int  # rows of versions no catalog record names (an interrupted run); collectable
+    incomplete: list[str]  # articles whose current version lacks passages: re-index them
+
+    @property
+    def ok(self) -> bool:
+        return not self.leftover_rows and not self.incomplete
+
+
+@dataclass(frozen=True)
 class SentenceRow:
     """A sentence of a passage, embedded on its own for sentence-level matching."""
 
@@ -306,6 +320,16 @@ class PassageStore:
         for article_id in {a for a, _ in stale}:
             self._drop_versions(article_id, keep=current.get(article_id))
         return dropped
+
+    def check(self) -> StoreCheck:
+        """Catalog against rows: every article's current version has all its passages, no row is left over."""
+        current = {a.id: a for a in self.articles().values()}
+        rows: dict[tuple[str, str], int] = {}
+        for key in self._row_versions():
+            rows[key] = rows.get(key, 0) + 1
+        leftovers = sum(n for (a, v), n in rows.items() if a not in current or current[a].version != v)
+        incomplete = sorted(a.id for a in current.values() if rows.get((a.id, a.version), 0) != a.passages)
+        return StoreCheck(len(current), sum(a.passages for a in current.values()), leftovers, incomplete)
 
     def _row_versions(self) -> Iterator[tuple[str, str]]:
         """(article id, version) of every passage row, read from the ids (ARTICLE:VERSION:ORDINAL) alone: a

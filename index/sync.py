@@ -84,8 +84,9 @@ class Indexer:
             self._index_files([(f, title) for f in files], report)
             return self._done(report)
 
-    def reindex(self, records: Iterable[ArticleRecord]) -> SyncReport:
-        """Index the files of catalog records again (after a model change), keeping their titles."""
+    def reindex(self, records: Iterable[ArticleRecord], *, rewrite: bool = False) -> SyncReport:
+        """Index the files of catalog records again (after a model change), keeping their titles; `rewrite`
+        writes every passage again even when the file did not change (repairing missing rows)."""
         with self.store.writing():  # one indexing run at a time
             report = SyncReport()
             self.store.collect_garbage()
@@ -95,7 +96,7 @@ class Indexer:
                     jobs.append((Path(record.path), record.title_override or None))
                 else:
                     report.failed.append(Failure(record.path, "file not found"))
-            self._index_files(jobs, report)
+            self._index_files(jobs, report, rewrite=rewrite)
             return self._done(report)
 
     def sync(self, directory: Path) -> SyncReport:
@@ -130,14 +131,14 @@ class Indexer:
         self._written.clear()
         return report
 
-    def _index_files(self, jobs: list[tuple[Path, str | None]], report: SyncReport) -> None:
+    def _index_files(self, jobs: list[tuple[Path, str | None]], report: SyncReport, rewrite: bool = False) -> None:
         """Index each (file, title) pair; a failing file is reported and leaves the index as it was. Changed
         articles are written in batches (`BATCH_PASSAGES`), each batch one commit."""
         from tqdm import tqdm
 
         bar = tqdm(jobs, desc="indexing", unit="article", disable=not self.progress or len(jobs) < 2)
         batch: dict[str, _Prepared] = {}
-        catalog = self.store.articles()  # one read for the run, not one per file
+        catalog = {} if rewrite else self.store.articles()  # one read for the run, not one per file
         seen: dict[str, Path] = {}
         writer = _Writer(self.store, report)
         try:

@@ -188,3 +188,43 @@ def test_an_emptied_store_is_reported_not_silently_replaced(data: Path, articles
         assert database.stat().st_size == 0  # nothing was written over the damaged index
     else:
         assert not database.exists()
+
+
+def test_index_check_finds_and_repairs_leftovers_and_missing_passages(data: Path, articles_dir: Path) -> None:
+    from bot.chain import open_store
+    from bot.settings import Settings
+
+    assert _run(data, "index", "sync", str(articles_dir)).exit_code == 0
+    clean = _run(data, "index", "check", "--json")
+    assert clean.exit_code == 0 and json.loads(clean.stdout)["ok"]
+    store = open_store(Settings(data_dir=data), None)
+    passages = store.passages()
+    # Damage: rows of a version no catalog names (an interrupted run), and two current passages gone.
+    store._passages._collection.upsert(
+        ids=["loekasjenko-interview-2023-08:oud:0000"],
+        embeddings=[[0.1] * 512],
+        documents=["Een achtergebleven rij."],
+        metadatas=[passages[0].metadata() | {"version": "oud"}],
+    )
+    store._passages.delete(ids=[passages[1].id, passages[2].id])
+    found = _run(data, "index", "check", "--json")
+    report = json.loads(found.stdout)
+    assert found.exit_code == 1 and report["leftover_rows"] == 1 and report["incomplete"] == [passages[0].article_id]
+    repaired = _run(data, "index", "check", "--repair", "--json")
+    assert repaired.exit_code == 0 and json.loads(repaired.stdout)["ok"], repaired.stdout
+    assert {p.id for p in open_store(Settings(data_dir=data), None).passages()} == {p.id for p in passages}
+
+
+def test_backup_and_restore(data: Path, articles_dir: Path, tmp_path: Path) -> None:
+    assert _run(data, "index", "sync", str(articles_dir)).exit_code == 0
+    assert _run(data, "index", "backup", str(tmp_path / "kopie")).exit_code == 0
+    refused = _run(data, "index", "backup", str(tmp_path / "kopie"))
+    assert refused.exit_code == 1 and "not empty" in refused.stderr
+    assert _run(data, "index", "remove", "loekasjenko-interview-2023-08").exit_code == 0
+    restored = _run(data, "index", "restore", str(tmp_path / "kopie"))
+    assert restored.exit_code == 0 and "previous index is kept" in restored.stdout
+    assert "loekasjenko-interview-2023-08" in _run(data, "index", "list").stdout
+    answer = json.loads(_run(data, "ask", "--json", "Waar stationeerde Moskou kernwapens?").stdout)
+    assert answer["answered"]  # the saved search state was rebuilt for the restored index
+    not_a_backup = _run(data, "index", "restore", str(articles_dir))
+    assert not_a_backup.exit_code == 1 and "not a backup" in not_a_backup.stderr
