@@ -43,7 +43,12 @@ class Parts:
     @cached_property
     def indexer(self) -> Indexer:
         assert self.store.embeddings is not None
-        return Indexer(self.store, self.store.embeddings, search_cache=self.settings.search_dir)
+        return Indexer(
+            self.store,
+            self.store.embeddings,
+            search_cache=self.settings.search_dir,
+            max_chars=self.settings.max_article_chars,
+        )
 
     @cached_property
     def chain(self) -> Chain:

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     index_check_seconds: float = Field(
         0.0, ge=0.0, description="A running bot checks the index for changes at most this often (0: every question)."
     )
+    max_article_chars: int = Field(
+        1_000_000, ge=1_000, description="Longer articles are refused (indexing runs at about 50,000 characters/s)."
+    )
     top_k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
     lexical_weight: float = Field(0.5, ge=0.0, le=1.0, description="Weight of BM25 in hybrid retrieval.")
     answer_threshold: float | None = Field(

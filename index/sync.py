@@ -69,6 +69,7 @@ class Indexer:
     embeddings: ReusingEmbeddings
     progress: bool = False
     search_cache: Path | None = None  # where searches keep their state (see index/snapshot.py); kept current
+    max_chars: int = 1_000_000  # longer articles are refused with a clear line (about 20 s of indexing here)
     _written: dict[str, list[Passage]] = field(default_factory=dict, repr=False)  # for the saved search state
 
     @property
@@ -181,6 +182,12 @@ class Indexer:
         if old and old.file_hash == digest and old.path == str(path) and old.title_override == wanted_title:
             return article_id
         article = load_article(path, title=wanted_title or None, data=data)
+        if len(article.text) > self.max_chars:
+            raise ArticleError(
+                str(path),
+                f"{len(article.text):,} characters of text, more than the limit of {self.max_chars:,} "
+                "(CITEBOT_MAX_ARTICLE_CHARS)",
+            )
         passages = split_passages(article, self.embeddings.embedder.count_tokens, self.max_tokens)
         record = ArticleRecord(
             id=article.id,

@@ -285,3 +285,19 @@ def test_a_file_indexed_under_an_old_id_is_replaced_not_duplicated(
     report = make_indexer().sync(folder)
     assert report.added == ["café"] and report.removed == ["caf"]
     assert set(make_indexer().store.articles()) == {"café"}
+
+
+def test_an_article_longer_than_the_limit_is_refused_in_one_line(
+    tmp_path: Path, make_indexer: Callable[[], Indexer]
+) -> None:
+    folder = tmp_path / "artikels"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    (folder / "boek.txt").write_text("\n\n".join(f"Alinea {i} van een heel lang boek." for i in range(400)), "utf-8")
+    indexer = make_indexer()
+    indexer.max_chars = 5_000
+    report = indexer.sync(folder)
+    assert report.added == ["loekasjenko-interview-2023-08"]  # the sample is shorter than the limit
+    boek = [f for f in report.failed if f.path.endswith("boek.txt")]
+    assert len(boek) == 1 and "more than the limit of 5,000 (CITEBOT_MAX_ARTICLE_CHARS)" in boek[0].error
+    assert "boek" not in indexer.store.articles()
