@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,7 +106,7 @@ class LexicalIndex:
             vocab = self._vocab
             columns, rows_of, counts = [], [], []
             for row, doc in enumerate(docs):
-                for term, count in _counts(doc).items():
+                for term, count in Counter(doc).items():
                     column = vocab.get(term)
                     if column is None:
                         column = vocab[term] = len(vocab)  # the shared vocabulary only grows: safe for readers
@@ -235,13 +236,6 @@ class _Known:
     def __contains__(self, term: object) -> bool:
         column = self._vocabulary.get(term)  # type: ignore[call-overload]
         return column is not None and column < len(self._df) and bool(self._df[column])
-
-
-def _counts(doc: list[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for term in doc:
-        out[term] = out.get(term, 0) + 1
-    return out
 
 
 def _merge(segments: list[_Segment], columns: int) -> _Segment:

@@ -81,14 +81,9 @@ class HybridSearch:
         self._lock = threading.Lock()  # one update at a time; searches never wait for it
         self._checked = time.monotonic()
         self._vectors: OrderedDict[tuple[str, str], tuple] = OrderedDict()
-        loaded = snapshots.load(cache_dir, store, self._tokenizer) if cache_dir else None
-        if loaded is None:
-            self._snapshot = snapshots.build(store, self._tokenizer)
+        self._snapshot, stale = snapshots.resume(store, cache_dir, self._tokenizer)
+        if stale:
             self._save(self._snapshot)
-        else:
-            self._snapshot = snapshots.updated(loaded, store)
-            if self._snapshot is not loaded:
-                self._save(self._snapshot)
 
     @property
     def snapshot(self) -> Snapshot:
@@ -145,7 +140,6 @@ class HybridSearch:
         scope = snap.rows_of(article_ids) if article_ids else None
         if scope is not None and not len(scope):
             return []
-        allowed = None if scope is None else set(scope.tolist())
         signals: dict[str, dict[int, float]] = {}
         if cfg.mode in ("hybrid", "lexical"):
             scores = snap.lexical.scores(query)
@@ -158,14 +152,14 @@ class HybridSearch:
         fetched: dict[str, tuple[Passage, np.ndarray]] = {}
         if cfg.mode in ("hybrid", "dense"):
             vector = self.embedder.embed_query(query)
+            query_vector = np.asarray(vector, dtype=np.float32)
             if article_ids:
-                signals["passage"], signals["sentence"] = self._scoped_dense(snap, vector, article_ids)
+                signals["passage"], signals["sentence"] = self._scoped_dense(snap, query_vector, article_ids)
             else:
-                signals["passage"] = self._known(snap, self.store.search_passages(vector, cfg.candidates), allowed)
+                signals["passage"] = self._known(snap, self.store.search_passages(vector, cfg.candidates))
                 # The best sentence of every candidate (dense or BM25), from the vectors stored with it.
                 candidates = sorted(set(signals["passage"]) | set(signals.get("lexical", {})))
                 fetched = self.store.passages_with_sentences([snap.ids[i] for i in candidates])
-                query_vector = np.asarray(vector, dtype=np.float32)
                 signals["sentence"] = {
                     i: float((fetched[snap.ids[i]][1] @ query_vector).max())
                     for i in candidates
@@ -173,7 +167,7 @@ class HybridSearch:
                 }
             for name in ("passage", "sentence"):
                 # z-scores against the corpus: similarity statistics of a sample of stored vectors.
-                sims = snap.samples[name] @ np.asarray(vector, dtype=np.float32)
+                sims = snap.samples[name] @ query_vector
                 mean, std = float(sims.mean()), float(sims.std()) or 1.0
                 signals[name] = {i: (s - mean) / std for i, s in signals[name].items()}
         coverage = snap.lexical.coverage(query) if "lexical" in signals else 0.0
@@ -191,21 +185,20 @@ class HybridSearch:
             if snap.ids[i] in passages  # gone since this generation (a writer dropped the old version)
         ]
 
-    def _known(self, snap: Snapshot, hits: list[tuple[str, float]], allowed: set[int] | None) -> dict[int, float]:
-        """Keep the best score per current passage (stale versions and other scopes are dropped)."""
+    def _known(self, snap: Snapshot, hits: list[tuple[str, float]]) -> dict[int, float]:
+        """Keep the best score per current passage (stale versions are dropped)."""
         out: dict[int, float] = {}
         for passage_id, score in hits:
             i = snap.by_id.get(passage_id)
-            if i is not None and (allowed is None or i in allowed) and score > out.get(i, -np.inf):
+            if i is not None and score > out.get(i, -np.inf):
                 out[i] = score
         return out
 
     def _scoped_dense(
-        self, snap: Snapshot, vector: list[float], article_ids: list[str]
+        self, snap: Snapshot, query: np.ndarray, article_ids: list[str]
     ) -> tuple[dict[int, float], dict[int, float]]:
         """Passage and best-sentence similarity of every passage of a few articles, scored here (a filtered
         nearest-neighbour search in Chroma gets slow as the collection grows)."""
-        query = np.asarray(vector, dtype=np.float32)
         passages: dict[int, float] = {}
         sentences: dict[int, float] = {}
         for article_id in dict.fromkeys(article_ids):

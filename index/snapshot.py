@@ -58,17 +58,28 @@ def build(
     generation = store.generation()  # read first: a commit after this makes the next check see a change
     versions = {a.id: a.version for a in store.articles().values()}
     passages = sorted(_passages(store, list(versions), versions, written), key=lambda p: (p.article_id, p.ordinal))
-    lexical = LexicalIndex(passages, tokenizer)
-    ids = tuple(p.id for p in passages)
-    return Snapshot(
+    return _without_dead_rows(
         generation,
         versions,
-        ids,
+        tuple(p.id for p in passages),
         tuple(p.article_id for p in passages),
-        {p: i for i, p in enumerate(ids)},
-        lexical,
+        LexicalIndex(passages, tokenizer),
         store.sample_vectors() if passages else {},
-        _article_rows(tuple(p.article_id for p in passages), range(len(passages))),
+    )
+
+
+def _without_dead_rows(
+    generation: str,
+    versions: dict[str, str],
+    ids: tuple[str, ...],
+    row_articles: tuple[str, ...],
+    lexical: LexicalIndex,
+    samples: dict[str, np.ndarray],
+) -> Snapshot:
+    """A snapshot whose rows are all live (built, compacted or loaded): the row maps follow from the ids."""
+    by_id = {p: i for i, p in enumerate(ids)}
+    return Snapshot(
+        generation, versions, ids, row_articles, by_id, lexical, samples, _article_rows(row_articles, range(len(ids)))
     )
 
 
@@ -101,7 +112,8 @@ def _passages(
     store: PassageStore, article_ids: list[str], versions: dict[str, str], written: dict[str, list[Passage]] | None
 ) -> list[Passage]:
     """The current passages of some articles: those just written as given, the others read from the store."""
-    known = {a: ps for a, ps in (written or {}).items() if ps and ps[0].version == versions.get(a) and a in article_ids}
+    wanted = set(article_ids)
+    known = {a: ps for a, ps in (written or {}).items() if ps and ps[0].version == versions.get(a) and a in wanted}
     missing = [a for a in article_ids if a not in known]
     read = store.passages(missing, {a: versions[a] for a in missing}) if missing else []
     return [p for ps in known.values() for p in ps] + read
@@ -112,11 +124,7 @@ def compacted(snapshot: Snapshot) -> Snapshot:
     lexical, keep = snapshot.lexical.compacted()
     ids = tuple(snapshot.ids[i] for i in keep)
     row_articles = tuple(snapshot.row_articles[i] for i in keep)
-    by_id = {p: i for i, p in enumerate(ids)}
-    article_rows = _article_rows(row_articles, range(len(ids)))
-    return Snapshot(
-        snapshot.generation, snapshot.versions, ids, row_articles, by_id, lexical, snapshot.samples, article_rows
-    )
+    return _without_dead_rows(snapshot.generation, snapshot.versions, ids, row_articles, lexical, snapshot.samples)
 
 
 def save(snapshot: Snapshot, folder: Path) -> Path:
@@ -152,20 +160,29 @@ def load(folder: Path, store: PassageStore, tokenizer: Tokenizer | None = None) 
     except Exception:  # noqa: BLE001 - a damaged cache (truncated zip, bad JSON, other format) is rebuilt
         return None
     ids = tuple(rows["ids"])
-    row_articles = tuple(rows["articles"])
-    by_id = {p: i for i, p in enumerate(ids)}
     samples = store.sample_vectors() if ids else {}
-    article_rows = _article_rows(row_articles, range(len(ids)))
-    return Snapshot(
-        rows["generation"], dict(rows["versions"]), ids, row_articles, by_id, lexical, samples, article_rows
+    return _without_dead_rows(
+        rows["generation"], dict(rows["versions"]), ids, tuple(rows["articles"]), lexical, samples
     )
+
+
+def resume(
+    store: PassageStore,
+    folder: Path | None,
+    tokenizer: Tokenizer | None = None,
+    written: dict[str, list[Passage]] | None = None,
+) -> tuple[Snapshot, bool]:
+    """The store's current snapshot, from the one saved in `folder` when there is one (caught up), else built
+    from scratch; and whether it differs from what is saved (so it is worth saving)."""
+    saved = load(folder, store, tokenizer) if folder else None
+    fresh = build(store, tokenizer, written) if saved is None else updated(saved, store, written)
+    return fresh, fresh is not saved
 
 
 def refresh_saved(store: PassageStore, folder: Path, written: dict[str, list[Passage]] | None = None) -> Snapshot:
     """Bring the search state saved in `folder` up to the store's generation (build it if there is none), so
     the next process to search starts from it. The indexer calls this after a run that changed something."""
-    saved = load(folder, store)
-    fresh = build(store, written=written) if saved is None else updated(saved, store, written)
-    if fresh is not saved:
+    fresh, stale = resume(store, folder, written=written)
+    if stale:
         save(fresh, folder)
     return fresh
