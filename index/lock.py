@@ -74,9 +74,3 @@ class WriteLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
-
-
-@contextmanager
-def unlocked() -> Iterator[None]:
-    """No lock (a Chroma server, or a store without a folder)."""
-    yield

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from langchain_core.embeddings import Embeddings
 
 from index.embeddings import ReusingEmbeddings
 from index.errors import EmbeddingMismatchError, StoreError
-from index.lock import WriteLock, unlocked
+from index.lock import WriteLock
 from index.passages import Passage
 from index.sentences import sentence_spans
 
@@ -167,15 +167,9 @@ class PassageStore:
         except NotFoundError:  # an index from after the change, or a new one
             return
         by_passage: dict[str, list[tuple[int, Any]]] = {}
-        offset = 0
-        while True:
-            page = legacy.get(include=["embeddings", "metadatas"], limit=PAGE, offset=offset)
-            for i, vector, meta in zip(page["ids"], page["embeddings"], page["metadatas"], strict=True):
-                position = int(i.rsplit(":s", 1)[-1]) if ":s" in i else 0
-                by_passage.setdefault(str(meta["passage_id"]), []).append((position, np.asarray(vector, np.float16)))
-            if len(page["ids"]) < PAGE:
-                break
-            offset += PAGE
+        for i, vector, meta in _rows(legacy, include=["embeddings", "metadatas"]):
+            position = int(i.rsplit(":s", 1)[-1]) if ":s" in i else 0
+            by_passage.setdefault(str(meta["passage_id"]), []).append((position, np.asarray(vector, np.float16)))
         updates = [
             (i, meta | {SENTENCE_VECTORS: _pack([v for _, v in sorted(by_passage[i], key=lambda x: x[0])])})
             for i, _, meta in _rows(self._passages, include=["metadatas"])
@@ -225,7 +219,7 @@ class PassageStore:
 
     def writing(self) -> AbstractContextManager[None]:
         """Hold the store's write lock (one indexing run at a time; re-entrant); nothing without a lock."""
-        return self._lock.held() if self._lock else unlocked()
+        return self._lock.held() if self._lock else nullcontext()
 
     def stored_vectors(self, article_id: str) -> dict[str, list[float]]:
         """Text -> vector of everything stored for an article (passages and their sentences), so unchanged text
@@ -284,13 +278,9 @@ class PassageStore:
 
     def _versions(self, article_ids: list[str]) -> dict[str, str]:
         """Catalog versions of some articles (those indexed)."""
-        out: dict[str, str] = {}
-        for start in range(0, len(article_ids), PAGE):
-            rows = self._catalog.get(ids=article_ids[start : start + PAGE], include=["metadatas"])
-            out.update(
-                {i: str(meta.get("version", "")) for i, meta in zip(rows["ids"], rows["metadatas"], strict=True)}
-            )
-        return out
+        return {
+            i: str(meta.get("version", "")) for i, _, meta in _rows_by_id(self._catalog, article_ids, ["metadatas"])
+        }
 
     def remove_article(self, article_id: str) -> bool:
         """Remove an article and all its rows; False when it was not indexed."""
@@ -341,10 +331,8 @@ class PassageStore:
                 yield parts[0], parts[1]
             else:  # ids written by other code: ask the metadata
                 unparsed.append(i)
-        for start in range(0, len(unparsed), PAGE):
-            rows = self._passages.get(ids=unparsed[start : start + PAGE], include=["metadatas"])
-            for meta in rows["metadatas"]:
-                yield str(meta["article_id"]), str(meta["version"])
+        for _, _, meta in _rows_by_id(self._passages, unparsed, ["metadatas"]):
+            yield str(meta["article_id"]), str(meta["version"])
 
     def reset(self) -> None:
         """Delete every collection (for a rebuild with another model)."""
@@ -383,21 +371,17 @@ class PassageStore:
 
     def passages_by_id(self, ids: list[str]) -> dict[str, Passage]:
         """The stored passages with these ids (missing ids are left out)."""
-        out: dict[str, Passage] = {}
-        for start in range(0, len(ids), PAGE):
-            rows = self._passages.get(ids=ids[start : start + PAGE], include=["documents", "metadatas"])
-            for i, text, meta in zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True):
-                out[i] = Passage.from_metadata(i, text, meta)
-        return out
+        return {
+            i: Passage.from_metadata(i, text, meta)
+            for i, text, meta in _rows_by_id(self._passages, ids, ["documents", "metadatas"])
+        }
 
     def passages_with_sentences(self, ids: list[str]) -> dict[str, tuple[Passage, np.ndarray]]:
         """Passage id -> (the passage, its sentences' vectors, one row each) for the stored ones of `ids`."""
-        out: dict[str, tuple[Passage, np.ndarray]] = {}
-        for start in range(0, len(ids), PAGE):
-            rows = self._passages.get(ids=ids[start : start + PAGE], include=["documents", "metadatas"])
-            for i, text, meta in zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True):
-                out[i] = (Passage.from_metadata(i, text, meta), _unpack(meta.get(SENTENCE_VECTORS)).astype(np.float32))
-        return out
+        return {
+            i: (Passage.from_metadata(i, text, meta), _unpack(meta.get(SENTENCE_VECTORS)).astype(np.float32))
+            for i, text, meta in _rows_by_id(self._passages, ids, ["documents", "metadatas"])
+        }
 
     def passage_vectors(self, passage_ids: list[str]) -> tuple[list[str], np.ndarray, list[str], np.ndarray]:
         """Passage ids and vectors, and each sentence's passage id and vector, of these passages (read by id:
@@ -406,14 +390,12 @@ class PassageStore:
         vectors: list[Any] = []
         sentence_ids: list[str] = []
         sentences: list[np.ndarray] = []
-        for start in range(0, len(passage_ids), PAGE):
-            rows = self._passages.get(ids=passage_ids[start : start + PAGE], include=["embeddings", "metadatas"])
-            for i, vector, meta in zip(rows["ids"], rows["embeddings"], rows["metadatas"], strict=True):
-                ids.append(i)
-                vectors.append(vector)
-                packed = _unpack(meta.get(SENTENCE_VECTORS))
-                sentence_ids += [i] * len(packed)
-                sentences.append(packed)
+        for i, vector, meta in _rows_by_id(self._passages, passage_ids, ["embeddings", "metadatas"]):
+            ids.append(i)
+            vectors.append(vector)
+            packed = _unpack(meta.get(SENTENCE_VECTORS))
+            sentence_ids += [i] * len(packed)
+            sentences.append(packed)
         dim = len(vectors[0]) if vectors else 0
         stacked = np.concatenate(sentences).astype(np.float32) if sentences else np.zeros((0, dim), np.float32)
         return ids, np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1), sentence_ids, stacked
@@ -446,21 +428,31 @@ class PassageStore:
         return [(key(doc), 1.0 - float(distance)) for doc, distance in hits]
 
 
-def _rows(collection: Chroma, where: dict[str, Any] | None = None, include: list[str] | None = None):
+def _rows(collection: Any, where: dict[str, Any] | None = None, include: list[str] | None = None):
     """(id, document or embedding, metadata) of every matching row, PAGE rows per query."""
     offset = 0
     include = ["metadatas"] if include is None else include
-    second = "embeddings" if "embeddings" in include else "documents"
     while True:
         page = collection.get(where=where, include=include, limit=PAGE, offset=offset)
-        ids = page["ids"]
-        documents = page.get(second)
-        if documents is None or not len(documents):
-            documents = [None] * len(ids)
-        yield from zip(ids, documents, page.get("metadatas") or [{}] * len(ids), strict=True)
-        if len(ids) < PAGE:
+        yield from _triples(page, include)
+        if len(page["ids"]) < PAGE:
             return
         offset += PAGE
+
+
+def _rows_by_id(collection: Any, ids: list[str], include: list[str]):
+    """(id, document or embedding, metadata) of the stored rows among `ids`, PAGE ids per query (SQLite's
+    limit on bound variables); missing ids are left out."""
+    for start in range(0, len(ids), PAGE):
+        yield from _triples(collection.get(ids=ids[start : start + PAGE], include=include), include)
+
+
+def _triples(page: dict, include: list[str]):
+    ids = page["ids"]
+    second = page.get("embeddings" if "embeddings" in include else "documents")
+    if second is None or not len(second):
+        second = [None] * len(ids)
+    return zip(ids, second, page.get("metadatas") or [{}] * len(ids), strict=True)
 
 
 def _pack(vectors: list[list[float]] | list[Any]) -> str:

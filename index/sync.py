@@ -70,7 +70,6 @@ class Indexer:
     progress: bool = False
     search_cache: Path | None = None  # where searches keep their state (see index/snapshot.py); kept current
     max_chars: int = 1_000_000  # longer articles are refused with a clear line (about 20 s of indexing here)
-    _written: dict[str, list[Passage]] = field(default_factory=dict, repr=False)  # for the saved search state
 
     @property
     def max_tokens(self) -> int:
@@ -82,8 +81,8 @@ class Indexer:
             report = SyncReport()
             self.store.collect_garbage()
             files = collect_files(paths, report)
-            self._index_files([(f, title) for f in files], report)
-            return self._done(report)
+            written = self._index_files([(f, title) for f in files], report)
+            return self._done(report, written)
 
     def reindex(self, records: Iterable[ArticleRecord], *, rewrite: bool = False) -> SyncReport:
         """Index the files of catalog records again (after a model change), keeping their titles; `rewrite`
@@ -97,8 +96,8 @@ class Indexer:
                     jobs.append((Path(record.path), record.title_override or None))
                 else:
                     report.failed.append(Failure(record.path, "file not found"))
-            self._index_files(jobs, report, rewrite=rewrite)
-            return self._done(report)
+            written = self._index_files(jobs, report, rewrite=rewrite)
+            return self._done(report, written)
 
     def sync(self, directory: Path) -> SyncReport:
         """Make the index match a folder: add new, replace changed, remove articles whose files are gone."""
@@ -109,7 +108,7 @@ class Indexer:
                 report.failed.append(Failure(str(directory), "folder not found"))
                 return report
             files = collect_files([directory], report, empty_ok=True)
-            self._index_files([(f, None) for f in files], report)
+            written = self._index_files([(f, None) for f in files], report)
             root = directory.resolve()
             present = {f.resolve() for f in files}
             for record in self.store.articles().values():
@@ -120,27 +119,31 @@ class Indexer:
                 if gone or renamed:
                     self.store.remove_article(record.id)
                     report.removed.append(record.id)
-            return self._done(report)
+            return self._done(report, written)
 
-    def _done(self, report: SyncReport) -> SyncReport:
-        """After a run that changed the index, bring the saved search state up to date: the next process that
-        answers then starts from it instead of reading and tokenising every passage."""
+    def _done(self, report: SyncReport, written: dict[str, list[Passage]]) -> SyncReport:
+        """After a run that changed the index, bring the saved search state up to date (from the passages the
+        run wrote, `written`): the next process that answers then starts from it instead of reading and
+        tokenising every passage."""
         if report.changed and self.search_cache is not None:
             from index.snapshot import refresh_saved
 
-            refresh_saved(self.store, self.search_cache, self._written)
-        self._written.clear()
+            refresh_saved(self.store, self.search_cache, written)
         return report
 
-    def _index_files(self, jobs: list[tuple[Path, str | None]], report: SyncReport, rewrite: bool = False) -> None:
+    def _index_files(
+        self, jobs: list[tuple[Path, str | None]], report: SyncReport, rewrite: bool = False
+    ) -> dict[str, list[Passage]]:
         """Index each (file, title) pair; a failing file is reported and leaves the index as it was. Changed
-        articles are written in batches (`BATCH_PASSAGES`), each batch one commit."""
+        articles are written in batches (`BATCH_PASSAGES`), each batch one commit. Returns the passages
+        written, by article (up to KEEP_WRITTEN of them)."""
         from tqdm import tqdm
 
         bar = tqdm(jobs, desc="indexing", unit="article", disable=not self.progress or len(jobs) < 2)
         batch: dict[str, _Prepared] = {}
         catalog = {} if rewrite else self.store.articles()  # one read for the run, not one per file
         seen: dict[str, Path] = {}
+        written: dict[str, list[Passage]] = {}
         writer = _Writer(self.store, report)
         try:
             for path, title in bar:
@@ -155,12 +158,13 @@ class Indexer:
                 batch[prepared.record.id] = prepared
                 report.passages_embedded += prepared.new_texts
                 if sum(len(b.passages) for b in batch.values()) >= BATCH_PASSAGES:
-                    self._write(batch, writer)
+                    self._write(batch, writer, written)
                 bar.set_postfix(embedded=report.passages_embedded)
-            self._write(batch, writer)
+            self._write(batch, writer, written)
         finally:
             self.embeddings.forget()
             writer.close()
+        return written
 
     def _prepare(
         self, path: Path, title: str | None, catalog: dict[str, ArticleRecord], seen: dict[str, Path]
@@ -171,12 +175,11 @@ class Indexer:
         digest = file_digest(data)
         article_id = article_id_for(path)
         old = catalog.get(article_id)
-        if article_id in seen:
-            raise ArticleError(
-                str(path), f"article id '{article_id}' is already used by {seen[article_id]}; rename one file"
-            )
-        if old and Path(old.path).resolve() != path.resolve() and Path(old.path).exists():
-            raise ArticleError(str(path), f"article id '{article_id}' is already used by {old.path}; rename one file")
+        taken_by = seen.get(article_id)  # another file of this run, or one indexed before
+        if taken_by is None and old and Path(old.path).resolve() != path.resolve() and Path(old.path).exists():
+            taken_by = Path(old.path)
+        if taken_by is not None:
+            raise ArticleError(str(path), f"article id '{article_id}' is already used by {taken_by}; rename one file")
         seen[article_id] = path
         wanted_title = title if title is not None else (old.title_override if old else "")
         if old and old.file_hash == digest and old.path == str(path) and old.title_override == wanted_title:
@@ -207,8 +210,9 @@ class Indexer:
         new_texts = sum(1 for p in passages if p.text not in self.embeddings.known)
         return _Prepared(record, passages, sentence_rows(passages), updated=old is not None, new_texts=new_texts)
 
-    def _write(self, batch: dict[str, _Prepared], writer: _Writer) -> None:
-        """Embed the batch here, then hand it to the writer (one commit) and empty it."""
+    def _write(self, batch: dict[str, _Prepared], writer: _Writer, written: dict[str, list[Passage]]) -> None:
+        """Embed the batch here, then hand it to the writer (one commit) and empty it; its passages go into
+        `written` while that holds fewer than KEEP_WRITTEN."""
         if not batch:
             return
         items = list(batch.values())
@@ -217,8 +221,8 @@ class Indexer:
         )
         vectors = dict(zip(texts, self.embeddings.embed_documents(texts), strict=True))
         writer.submit(items, vectors)
-        if sum(len(ps) for ps in self._written.values()) < KEEP_WRITTEN:
-            self._written.update({b.record.id: b.passages for b in items})
+        if sum(len(ps) for ps in written.values()) < KEEP_WRITTEN:
+            written.update({b.record.id: b.passages for b in items})
         batch.clear()
         self.embeddings.forget()
 
