@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 SHARED_BENCH = Path(__file__).resolve().parent.parent.parent / "shared" / "bench"
@@ -59,3 +63,39 @@ def recording(inner):
             return time.perf_counter() - started
 
     return Recording()
+
+
+def news_markdown(title: str, text: str) -> str:
+    """A news article as a Markdown file: the source texts have no paragraph breaks, so give them one every
+    four sentences, as a page would."""
+    from index.sentences import split_sentences
+
+    sentences = split_sentences(text)
+    body = "\n\n".join(" ".join(sentences[j : j + 4]) for j in range(0, len(sentences), 4))
+    return f"# {title}\n\n{body}\n"
+
+
+def start_chroma(path: Path, attempts: int = 200) -> tuple[subprocess.Popen, str]:
+    """A real `chroma run` server storing under `path`, on a free loopback port, and its URL; the caller
+    stops it. Raises RuntimeError when it does not answer its heartbeat after `attempts` tries 0.1 s apart."""
+    import socket
+
+    chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(attempts):
+        try:
+            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
+            return server, url
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    server.wait(timeout=10)
+    raise RuntimeError("chroma server did not start")

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import load_jsonl, print_table, recording
+from bench.common import load_jsonl, news_markdown, print_table, recording
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "articles" / "loekasjenko-interview-2023-08.txt"
@@ -42,10 +42,7 @@ def write_articles(folder: Path, size: int) -> list[str]:
             sa, sb = split_sentences(a["text"]), split_sentences(b["text"])
             mixed = [s for pair in zip(sa, sb, strict=False) for s in pair]
             title, text = f"{a['title']} / {b['title']}", " ".join(mixed)
-        # The source has no paragraph breaks; give it one every four sentences, as a page would.
-        sentences = split_sentences(text)
-        body = "\n\n".join(" ".join(sentences[j : j + 4]) for j in range(0, len(sentences), 4))
-        (folder / f"article-{i:04d}.md").write_text(f"# {title}\n\n{body}\n", encoding="utf-8")
+        (folder / f"article-{i:04d}.md").write_text(news_markdown(title, text), encoding="utf-8")
         if len(questions) < 40:
             questions.append(f"Wat weten we over {title.lower()}?")
     return questions

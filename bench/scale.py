@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.common import SHARED_BENCH, load_jsonl, print_table, recording
+from bench.common import SHARED_BENCH, load_jsonl, news_markdown, print_table, recording, start_chroma
 from index.embeddings import Embedder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,7 +170,7 @@ def serve(workdir: Path, chroma_url: str | None = None) -> dict:
     started = time.perf_counter()
     ok = False
     while time.perf_counter() - started < 120:
-        _pick_up(search)
+        search.update()  # what a running bot does before a question
         if any(h.passage.article_id == target for h in search.search(questions[1], article_ids=[target])):
             ok = True
             break
@@ -185,15 +185,6 @@ def serve(workdir: Path, chroma_url: str | None = None) -> dict:
         "pickup_s": pickup_s if ok else None,
         "serve_ok": ok,
     }
-
-
-def _pick_up(search) -> None:
-    """What a running bot does before a question: see whether the index changed."""
-    update = getattr(search, "update", None)
-    if update is not None:
-        update()
-    else:  # before generations existed, only an explicit refresh saw other writers
-        search.refresh()
 
 
 def cold_ask(workdir: Path, chroma_url: str | None = None) -> float:
@@ -218,7 +209,6 @@ def indexing_ratio(articles: int = 100, rounds: int = 3) -> dict:
     from bot.parts import build_parts
     from bot.settings import Settings
     from index.embeddings import make_embedder
-    from index.sentences import split_sentences
 
     rows = load_jsonl("articles_nl.jsonl")[:articles]
     real = make_embedder()
@@ -228,9 +218,7 @@ def indexing_ratio(articles: int = 100, rounds: int = 3) -> dict:
         folder = Path(tmp) / "articles"
         folder.mkdir()
         for i, row in enumerate(rows):
-            sentences = split_sentences(row["text"])
-            body = "\n\n".join(" ".join(sentences[j : j + 4]) for j in range(0, len(sentences), 4))
-            (folder / f"nieuws-{i:03d}.md").write_text(f"# {row['title']}\n\n{body}\n", encoding="utf-8")
+            (folder / f"nieuws-{i:03d}.md").write_text(news_markdown(row["title"], row["text"]), encoding="utf-8")
         for n in range(rounds):
             model = recording(real)
             indexer = build_parts(Settings(data_dir=Path(tmp) / f"data-{n}"), embedder=model).indexer
@@ -292,31 +280,6 @@ def run_size(size: int, server: bool = False) -> dict:
                 chroma[0].wait(timeout=30)
     result["ok"] = "error" not in result and result.get("build_ok", False) and result.get("serve_ok", False)
     return result
-
-
-def start_chroma(path: Path) -> tuple[subprocess.Popen, str]:
-    """A `chroma run` server on a free loopback port (for --server): several workers' deployment."""
-    import socket
-    import urllib.request
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    chroma = str(Path(sys.executable).parent / "chroma")
-    server = subprocess.Popen(
-        [chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
-            return server, url
-        except OSError:
-            time.sleep(0.1)
-    server.terminate()
-    raise RuntimeError("chroma run did not start")
 
 
 COLUMNS = [

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bench.common import start_chroma
 from bot.chain import build_chain, open_store
 from bot.settings import Settings
 from index.embeddings import Embedder
@@ -23,25 +20,11 @@ from index.sync import Indexer
 @pytest.fixture
 def chroma_url(tmp_path: Path) -> Iterator[str]:
     """A real `chroma run` server on a free loopback port, stopped after the test."""
-    chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [chroma, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("chroma server did not start")
+        server, url = start_chroma(tmp_path / "server", attempts=100)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
         yield url
     finally:
         server.terminate()
