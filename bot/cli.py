@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -189,13 +190,7 @@ def index_check(
             refresh_saved(store, settings.search_dir)  # rebuilt when missing, damaged or behind
     except IndexingError as exc:
         raise _fail(str(exc)) from None
-    result = {
-        "ok": found.ok,
-        "articles": found.articles,
-        "passages": found.passages,
-        "leftover_rows": found.leftover_rows,
-        "incomplete": found.incomplete,
-    } | repaired
+    result = {"ok": found.ok} | asdict(found) | repaired
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False))
     else:
