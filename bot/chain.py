@@ -16,6 +16,7 @@ from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.llm import LlmAnswerer
 from bot.answer.types import Answer, Answerer, Turn
 from bot.condense import LlmCondenser, condense
+from bot.deadline import question_deadline
 from bot.language import detect_language
 from bot.prompts import load_prompt
 from bot.settings import Settings
@@ -44,7 +45,8 @@ class Chain:
         """Answer one question; `on_partial` receives the text of a generated answer while it streams."""
         turns = list(history)[-self.settings.history_turns :] if self.settings.history_turns else []
         state = {"question": question, "history": turns, "article_ids": article_ids, "on_partial": on_partial}
-        return self.runnable.invoke(state)
+        with question_deadline(self.settings.llm_timeout):  # condensing and generation share LLM_TIMEOUT
+            return self.runnable.invoke(state)
 
     def refresh(self) -> None:
         """Pick up index changes now (after `index sync`), whatever `index_check_seconds` says."""
@@ -102,7 +104,12 @@ def build_chain(
             timeout=settings.llm_timeout,
             serialize=(settings.llm_provider or "").lower() == "llamacpp",
         )
-        rewrite = LlmCondenser(llm, load_prompt("condense"), answerer.lock if answerer.serialize else nullcontext())
+        rewrite = LlmCondenser(
+            llm,
+            load_prompt("condense"),
+            answerer.lock if answerer.serialize else nullcontext(),
+            timeout=settings.llm_timeout,
+        )
     answerer = answerer or extractive
 
     def retrieve(state: dict) -> list[Hit]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
@@ -12,6 +13,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
 from bot.answer.types import Turn
+from bot.deadline import run_within
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,12 @@ class LlmCondenser:
     llm: BaseChatModel
     template: str
     lock: AbstractContextManager = field(default_factory=nullcontext)  # shared with the answerer if needed
+    timeout: float = 60.0  # and never past the question's deadline (bot/deadline.py)
+    _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(2, "condense"), repr=False)
+
+    def _rewrite(self, prompt: str) -> str:
+        with self.lock:
+            return self.llm.invoke([HumanMessage(prompt)]).text.strip()
 
     def __call__(self, question: str, history: Sequence[Turn]) -> str:
         if not history:
@@ -47,8 +55,7 @@ class LlmCondenser:
         lines = [f"Q: {t.question}\nA: {t.answer}" for t in history]
         prompt = self.template.format(history="\n".join(lines), question=question)
         try:
-            with self.lock:
-                text = self.llm.invoke([HumanMessage(prompt)]).text.strip()
+            text = run_within(self._pool, lambda: self._rewrite(prompt), self.timeout)
         except Exception as exc:  # noqa: BLE001 - a failed rewrite must not cost the answer
             log.warning("LLM condense failed (%s); using the heuristic", type(exc).__name__)
             return condense(question, history)

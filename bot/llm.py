@@ -6,9 +6,11 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
+import httpx
 from langchain_core.language_models import BaseChatModel
 from pydantic import SecretStr
 
+from bot.deadline import DeadlineTransport
 from bot.settings import Settings
 
 # provider -> (module that must import, extra to install, what LLM_MODEL means)
@@ -47,12 +49,14 @@ def make_llm(settings: Settings) -> BaseChatModel:
 
             # A local OpenAI-compatible server needs no key, but the client insists on one.
             openai_key = key or ("not-needed" if settings.llm_base_url else None)
-            options = common | {"max_tokens": settings.llm_max_tokens, "max_retries": 1}
+            # No client retries: a retry's back-off would run past the question's deadline (bot/deadline.py).
+            options = common | {"max_tokens": settings.llm_max_tokens, "max_retries": 0}
             return ChatOpenAI(
                 model=settings.llm_model,
                 base_url=settings.llm_base_url,
                 api_key=SecretStr(openai_key) if openai_key else None,
                 timeout=settings.llm_timeout,
+                http_client=httpx.Client(transport=DeadlineTransport()),
                 **options,
             )
         case "ollama":
@@ -62,7 +66,7 @@ def make_llm(settings: Settings) -> BaseChatModel:
                 model=settings.llm_model,
                 base_url=settings.llm_base_url,
                 num_predict=settings.llm_max_tokens,
-                client_kwargs={"timeout": settings.llm_timeout},
+                client_kwargs={"timeout": settings.llm_timeout, "transport": DeadlineTransport()},
                 **common,
             )
         case "anthropic":
@@ -74,7 +78,7 @@ def make_llm(settings: Settings) -> BaseChatModel:
                 base_url=settings.llm_base_url,
                 timeout=settings.llm_timeout,
                 max_tokens_to_sample=settings.llm_max_tokens,
-                max_retries=1,
+                max_retries=0,
                 **common,
             )
         case _:

@@ -10,7 +10,6 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
@@ -18,6 +17,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from bot.answer.checks import AnswerChecker, CheckReport
 from bot.answer.types import FALLBACK_NOTE, NOT_IN_ARTICLES, Answer, Answerer, Citation
+from bot.deadline import DeadlinePassed, remaining, run_within
 from bot.prompts import split_prompt
 from index.retrieve import Hit
 
@@ -25,10 +25,6 @@ log = logging.getLogger(__name__)
 
 LANGUAGE_NAMES = {"nl": "Dutch (Nederlands)", "en": "English"}
 Partial = Callable[[str], None]
-
-
-class LlmTimeout(Exception):
-    """The model did not finish within LLM_TIMEOUT."""
 
 
 def format_passages(hits: list[Hit]) -> str:
@@ -46,7 +42,7 @@ def reason_for(exc: BaseException) -> str:
     """A short, user-safe name for what went wrong with the model."""
     name = type(exc).__name__
     text = f"{name} {exc}".lower()
-    if isinstance(exc, LlmTimeout | TimeoutError) or "timeout" in text or "timed out" in text:
+    if isinstance(exc, TimeoutError) or "timeout" in text or "timed out" in text:
         return "timeout"
     if "ratelimit" in name.lower() or "429" in text or "rate limit" in text:
         return "rate limit"
@@ -82,7 +78,9 @@ class LlmAnswerer:
         return [SystemMessage(system.format(**values)), HumanMessage(user.format(**values))]
 
     def generate(self, messages: list[BaseMessage], on_partial: Partial | None = None) -> str:
-        """The model's text, streamed to `on_partial`; raises LlmTimeout after `timeout` seconds."""
+        """The model's text, streamed to `on_partial`; raises DeadlinePassed after `timeout` seconds or at the
+        question's deadline. The stream stops at the deadline too (between chunks here, and inside the HTTP
+        client for servers: see bot/deadline.py), so no worker outlives the question."""
         stop = threading.Event()
 
         def run() -> str:
@@ -94,19 +92,19 @@ class LlmAnswerer:
         def stream() -> str:
             parts: list[str] = []
             for chunk in self.llm.stream(messages):
-                if stop.is_set():
+                left = remaining()
+                if stop.is_set() or (left is not None and left <= 0):
                     break
                 parts.append(chunk.text if isinstance(chunk.text, str) else str(chunk.content))
                 if on_partial is not None:
                     on_partial("".join(parts))
             return "".join(parts)
 
-        future = self._pool.submit(run)
         try:
-            return future.result(timeout=self.timeout)
-        except FutureTimeout:
+            return run_within(self._pool, run, self.timeout)
+        except DeadlinePassed:
             stop.set()
-            raise LlmTimeout(f"no answer within {self.timeout:g} s") from None
+            raise
 
     def answer(
         self, question: str, query: str, hits: list[Hit], language: str, on_partial: Partial | None = None
