@@ -70,6 +70,12 @@ class Settings(BaseSettings):
         description="Telegram sends it with every update; unset: generated once and kept in DATA_DIR.",
         validation_alias=_env("TELEGRAM_WEBHOOK_SECRET"),
     )
+    telegram_outbox_seconds: float = Field(
+        600.0,
+        gt=0,
+        description="How long an undelivered answer is retried (Telegram unreachable) before it is dropped.",
+        validation_alias=_env("TELEGRAM_OUTBOX_SECONDS"),
+    )
     admin_user_ids: Annotated[frozenset[int], NoDecode] = Field(frozenset(), validation_alias=_env("ADMIN_USER_IDS"))
     allowed_chat_ids: Annotated[frozenset[int], NoDecode] = Field(
         frozenset(), validation_alias=_env("ALLOWED_CHAT_IDS")

@@ -2,7 +2,8 @@
 
 It speaks HTTP like api.telegram.org (POST /bot<token>/<method>, GET /file/bot<token>/<path>), queues
 updates for getUpdates, records every call the bot makes, and can answer a call with an error once (e.g. a
-429 with retry_after) to test flood control. This is the only fake in the Telegram tests: Telegram itself
+429 with retry_after) to test flood control, be down (500 to everything), or carry out a call and hang up
+before replying (the bot cannot know whether it arrived). This is the only fake in the Telegram tests: Telegram itself
 is unreachable here.
 """
 
@@ -32,6 +33,8 @@ class BotApi:
     calls: list[Call] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
     failures: dict[str, list[tuple[int, dict]]] = field(default_factory=dict)
+    down: bool = False  # an outage: every call is answered 500 and carried out by nobody
+    lose_reply: dict[str, int] = field(default_factory=dict)  # carry out this many calls, then hang up unanswered
     _updates: list[dict] = field(default_factory=list)
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -61,8 +64,14 @@ class BotApi:
                     params = {k: _value(v) for k, v in parse_qsl(raw)}
                 token, _, method = self.path.removeprefix("/bot").partition("/")
                 status, payload = (401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
-                if token == api.token:
+                if api.down:
+                    status, payload = 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}
+                elif token == api.token:
                     status, payload = api.handle(method, params)
+                    if api.lose_reply.get(method):
+                        api.lose_reply[method] -= 1
+                        self.close_connection = True  # done, but the bot never hears so
+                        return
                 data = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

@@ -121,11 +121,21 @@ def test_a_refusal_is_a_not_in_the_articles_answer(llm_chain) -> None:
     assert answer.text == NOT_IN_ARTICLES["en"]
 
 
-def test_streaming_shows_partial_text_then_the_checked_answer(llm_chain) -> None:
+def test_streaming_shows_only_checked_sentences_then_the_checked_answer(llm_chain) -> None:
     partials: list[str] = []
-    answer = llm_chain(lambda p: f"{first_sentence(p, 1)} [1].").invoke(QUESTION, on_partial=partials.append)
-    assert len(partials) > 3 and all(b.startswith(a) for a, b in zip(partials, partials[1:], strict=False))
-    assert answer.text.startswith(partials[-1].rstrip(".").replace(" [1]", "")) and answer.answerer == "llm"
+    two = lambda p: f"{first_sentence(p, 1)} [1]. {first_sentence(p, 2)} [2]."  # noqa: E731
+    answer = llm_chain(two).invoke(QUESTION, on_partial=partials.append)
+    assert answer.answerer == "llm" and partials, "no draft while the answer streamed"
+    assert all(answer.text.startswith(p) for p in partials)  # drafts are the checked answer's beginning
+    assert partials[-1].endswith("[1]") and "[2]" not in partials[-1]  # the last sentence waits for the end
+
+    partials.clear()
+    invented = "Loekasjenko kocht in 2019 drie kernbommen van Noord-Korea. [1]"
+    answer = llm_chain(lambda p: f"{first_sentence(p, 1)} [1]. {invented} Dat is alles. [1]").invoke(
+        QUESTION, on_partial=partials.append
+    )
+    assert answer.answerer == "extractive-fallback"
+    assert partials and not any("Noord-Korea" in p for p in partials)  # the invented claim was never shown
 
 
 def test_follow_ups_are_condensed_by_the_model(llm_chain) -> None:

@@ -79,7 +79,8 @@ def run_bot(
         parts = build_parts(settings, embedder=setup.chain.search.embedder, store=setup.indexer.store)
         parts.chain = chain or setup.chain
         application = build_application(parts)
-        async with application:
+        async with application:  # the steps of Application.run_polling, hooks included
+            await application.post_init(application)  # type: ignore[misc]
             await application.start()
             await start(application, settings)
             try:
@@ -87,6 +88,7 @@ def run_bot(
             finally:
                 await application.updater.stop()
                 await application.stop()
+                await application.post_stop(application)  # type: ignore[misc]
 
     try:
         asyncio.run(main())
@@ -360,28 +362,45 @@ def test_long_answers_are_split_into_valid_messages(setup: Setup, size: int) -> 
     assert plain("".join(parts)) == plain(html)
 
 
-def test_a_streamed_llm_answer_is_edited_in_place_and_other_chats_are_not_blocked(setup: Setup) -> None:
-    """A slow generative answer (a fake hosted LLM, ~4 s) streams by edits; /help in another chat is not held up."""
+def test_a_streamed_answer_shows_only_checked_sentences_and_other_chats_are_not_blocked(setup: Setup) -> None:
+    """A slow generative answer (a fake hosted LLM, ~6 s): a private chat sees drafts (sendMessageDraft), a group
+    one status message edited in place; both show only checked sentences, and /help elsewhere is not held up."""
     settings = setup.settings.model_copy(update={"answerer": "llm", "llm_timeout": 30.0})
-    llm = ScriptedChatModel(reply=lambda p: f"{first_sentence(p, 1)} [1].", token_delay=0.3, prompts=[])
+    invented = "Xi Jinping belde hem die ochtend. [1]"
+    llm = ScriptedChatModel(
+        reply=lambda p: f"{first_sentence(p, 1)} [1]. {first_sentence(p, 2)} [2]. {invented}",
+        token_delay=0.15,
+        prompts=[],
+    )
     chain = build_chain(settings, embedder=setup.chain.search.embedder, store=setup.indexer.store, llm=llm)
+    group = {"chat_id": -100, "chat_type": "group"}
 
     async def scenario(api: BotApi) -> None:
         api.push(message(QUESTION))
+        api.push(message(f"/ask {QUESTION}", user_id=2, **group))
         await asyncio.sleep(0.5)
-        api.push(message("/help", chat_id=2, user_id=2))
+        api.push(message("/help", chat_id=2, user_id=3))
         await replies(api, 2)
-        assert not any("<b>Bronnen</b>" in m.get("text", "") for m in api.sent("editMessageText"))
-        for _ in range(300):
-            final = [m for m in api.sent("editMessageText") if "<b>Bronnen</b>" in m["text"]]
-            if final:
+        assert api.sent("sendMessage", 1) == []  # the private answer is still being written
+
+        final = (await replies(api, 1, timeout=60))[0]
+        drafts = [d["text"] for d in api.sent("sendMessageDraft", 1)]
+        assert all(d.startswith("⏳") for d in drafts) and any("[1]" in d for d in drafts)
+        assert all(d["parse_mode"] == "HTML" for d in api.sent("sendMessageDraft", 1))
+        assert not any("Xi Jinping" in d for d in drafts)  # the unsupported sentence was never shown...
+        assert "Xi Jinping" not in final["text"] and "<b>Bronnen</b>" in final["text"]  # ...nor answered
+        well_formed(final["text"])
+
+        for _ in range(200):
+            edits = api.sent("editMessageText", -100)
+            if edits and "<b>Bronnen</b>" in edits[-1]["text"]:
                 break
             await asyncio.sleep(0.05)
-        drafts = [m["text"] for m in api.sent("editMessageText") if "<b>Bronnen</b>" not in m["text"]]
-        assert api.sent("sendMessage", 1)[0]["text"].endswith("…") and drafts, "no streamed drafts"
-        assert final[0]["parse_mode"] == "HTML" and "[1]" in final[0]["text"]
-        assert final[0]["reply_markup"]["inline_keyboard"][0][0]["callback_data"].startswith("src:")
-        well_formed(final[0]["text"])
+        status = api.sent("sendMessage", -100)
+        assert len(status) == 1 and status[0]["text"].startswith("⏳")  # one status message, then edits of it
+        assert not any("Xi Jinping" in e["text"] for e in edits)
+        assert "<b>Bronnen</b>" in edits[-1]["text"]
+        assert edits[-1]["reply_markup"]["inline_keyboard"][0][0]["callback_data"].startswith("src:")
 
     run_bot(setup, scenario, chain=chain)
 

@@ -7,6 +7,7 @@ user gets the extractive answer instead, with a short note, and the JSON says wh
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -15,13 +16,14 @@ from dataclasses import dataclass, field
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from bot.answer.checks import AnswerChecker, CheckReport
+from bot.answer.checks import AnswerChecker, CheckReport, parse_sentences
 from bot.answer.types import FALLBACK_NOTE, NOT_IN_ARTICLES, Answer, Answerer, Citation
 from bot.deadline import DeadlinePassed, remaining, run_within
 from bot.prompts import split_prompt
 from index.retrieve import Hit
 
 log = logging.getLogger(__name__)
+_UNFINISHED_MARKER = re.compile(r"\[[^\]]*$")  # "... [1" while the model is still writing the marker
 
 LANGUAGE_NAMES = {"nl": "Dutch (Nederlands)", "en": "English"}
 Partial = Callable[[str], None]
@@ -115,8 +117,9 @@ class LlmAnswerer:
             return Answer.not_in_articles(
                 question, query, language, answerer="llm", checks=CheckReport(verdict="refusal").to_dict()
             )
+        drafts = self.checked_drafts(on_partial, top, language, query) if on_partial else None
         try:
-            raw = self.generate(self.messages(question, top, language), on_partial)
+            raw = self.generate(self.messages(question, top, language), drafts)
         except Exception as exc:  # noqa: BLE001 - any model failure means: answer without it
             reason = reason_for(exc)
             log.warning("LLM failed (%s); using the extractive answer", reason)
@@ -142,6 +145,31 @@ class LlmAnswerer:
             answerer="llm",
             checks=report.to_dict(),
         )
+
+    def checked_drafts(self, on_partial: Partial, hits: list[Hit], language: str, query: str) -> Partial:
+        """What a user may see while the model writes: the complete sentences so far, once they pass the same
+        checks as the final answer (renumbered the same way). After an unsupported sentence nothing more is
+        shown: that answer will be replaced by the extractive one."""
+        shown = 0
+        failed = False
+
+        def partial(text_so_far: str) -> None:
+            nonlocal shown, failed
+            if failed:
+                return
+            text_so_far = _UNFINISHED_MARKER.sub("", text_so_far)
+            complete = parse_sentences(text_so_far)[:-1]  # the last sentence may still grow
+            if len(complete) <= shown:
+                return
+            prefix = " ".join(s.text + "".join(f" [{n}]" for n in s.cites) for s in complete)
+            checked = self.checker.check(prefix, hits, language, question=query)
+            if checked.report.unsupported:
+                failed = True
+            elif checked.report.verdict == "ok":
+                shown = len(complete)
+                on_partial(checked.text)
+
+        return partial
 
     def _fallback(self, question: str, query: str, hits: list[Hit], language: str, report: CheckReport) -> Answer:
         answer = self.fallback.answer(question, query, hits, language)

@@ -24,6 +24,7 @@ from bot.settings import Settings
 from bot.telegram import conversation, operators
 from bot.telegram.conversation import reply, ui_language
 from bot.telegram.limits import RateLimiter
+from bot.telegram.outbox import Courier, Outbox
 from bot.telegram.persistence import SafePicklePersistence
 from bot.telegram.services import KEY, Services
 from bot.telegram.texts import text
@@ -86,13 +87,16 @@ def build_application(parts: Parts) -> Application:
             )
         )
         .post_init(_post_init)
+        .post_stop(_post_stop)
     )
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url.rstrip("/")
         builder = builder.base_url(base).base_file_url(_file_url(base))
     application = builder.build()
+    outbox = Outbox(Path(settings.data_dir) / "telegram-outbox.sqlite3")
+    courier = Courier(application.bot, outbox, keep_seconds=settings.telegram_outbox_seconds)
     application.bot_data[KEY] = Services(
-        settings, parts.chain, parts.indexer, RateLimiter(settings.rate_limit_per_minute)
+        settings, parts.chain, parts.indexer, RateLimiter(settings.rate_limit_per_minute), courier
     )
     add_handlers(application, settings)
     return application
@@ -105,7 +109,13 @@ def _file_url(base_url: str) -> str:
 
 
 async def _post_init(application: Application) -> None:
+    application.bot_data[KEY].courier.resume()  # answers an earlier run computed but could not deliver
     await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+
+
+async def _post_stop(application: Application) -> None:
+    """Undelivered answers stay in the outbox for the next start."""
+    await application.bot_data[KEY].courier.stop()
 
 
 async def only_new_messages(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -11,17 +11,18 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction, ChatType, MessageEntityType, ParseMode
-from telegram.error import BadRequest
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
 from bot.answer.types import Answer, Citation, Turn
 from bot.telegram.html import answer_html, citation_html, passage_html, split_html
-from bot.telegram.retry import with_retry
+from bot.telegram.outbox import Courier
+from bot.telegram.retry import may_have_arrived, with_retry
 from bot.telegram.services import MAX_KEPT_ANSWERS, services
 from bot.telegram.texts import language_of, text
 
 log = logging.getLogger(__name__)
-EDIT_INTERVAL_S = 1.5  # streamed answers: at most one edit per chat this often (Telegram flood limits)
+EDIT_INTERVAL_S = 1.5  # streamed answers: at most one draft or edit per chat this often (flood limits)
 
 
 def ui_language(update: Update) -> str:
@@ -35,11 +36,16 @@ async def reply(message: Message, html: str, markup: InlineKeyboardMarkup | None
     sent = message
     for i, part in enumerate(parts):
         buttons = markup if i == len(parts) - 1 else None
-        sent = await with_retry(
-            lambda part=part, buttons=buttons: message.reply_text(
-                part, parse_mode=ParseMode.HTML, reply_markup=buttons, disable_web_page_preview=True
+        try:
+            sent = await with_retry(
+                lambda part=part, buttons=buttons: message.reply_text(
+                    part, parse_mode=ParseMode.HTML, reply_markup=buttons, disable_web_page_preview=True
+                )
             )
-        )
+        except (TimedOut, NetworkError) as exc:
+            if not may_have_arrived(exc):
+                raise
+            log.warning("a reply to chat %s may have arrived (%s); not sending it again", message.chat_id, exc)
     return sent
 
 
@@ -121,18 +127,27 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     if not svc.limiter.allow(user_id):
         await reply(message, text(language, "slow_down", limit=svc.settings.rate_limit_per_minute))
         return
-    await with_retry(lambda: context.bot.send_chat_action(message.chat_id, ChatAction.TYPING))
-    history = [Turn(q, a) for q, a in context.chat_data.get("history", [])]
-    scope = context.chat_data.get("scope")
-    stream = Streamer(message, asyncio.get_running_loop())
-    started = time.perf_counter()
-    answer: Answer = await asyncio.to_thread(
-        svc.chain.invoke, question, history, [scope] if scope else None, stream.partial
-    )
-    svc.stats.record((time.perf_counter() - started) * 1000, answer.answered)
-    await stream.finish(answer, remember_answer(context, answer))
+    with svc.courier.answering(message.chat_id, message.message_id):
+        await typing(context, message.chat_id)
+        history = [Turn(q, a) for q, a in context.chat_data.get("history", [])]
+        scope = context.chat_data.get("scope")
+        stream = Streamer(message, asyncio.get_running_loop(), language)
+        started = time.perf_counter()
+        answer: Answer = await asyncio.to_thread(
+            svc.chain.invoke, question, history, [scope] if scope else None, stream.partial
+        )
+        svc.stats.record((time.perf_counter() - started) * 1000, answer.answered)
+        await stream.finish(svc.courier, answer, remember_answer(context, answer))
     turns = [*context.chat_data.get("history", []), (question, answer.text)]
     context.chat_data["history"] = turns[-max(svc.settings.history_turns, 1) :]
+
+
+async def typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    """'typing…' while the answer is computed: cosmetic, so one try (an outage must not hold the answer up)."""
+    try:
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except TelegramError as exc:
+        log.info("could not show 'typing' (%s)", exc)
 
 
 def remember_answer(context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> InlineKeyboardMarkup | None:
@@ -155,61 +170,68 @@ def source_buttons(number: int, citations: list[Citation]) -> InlineKeyboardMark
 
 
 class Streamer:
-    """Shows a streamed answer by editing one message, throttled; ends with the checked, cited answer."""
+    """While a generated answer streams, shows the sentences that already passed the checks (never raw model
+    text) under a status line: as a draft (sendMessageDraft) in private chats, by editing one status message
+    in groups. The final answer goes through the outbox; in a group it replaces the status message."""
 
-    def __init__(self, message: Message, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, message: Message, loop: asyncio.AbstractEventLoop, language: str) -> None:
         self.message = message
         self.loop = loop
+        self.language = language
+        self.private = message.chat.type == ChatType.PRIVATE
         self.latest = ""
         self.shown = ""
-        self.sent: Message | None = None
+        self.status: Message | None = None  # groups: the message edited while the answer streams
         self.task: asyncio.Task | None = None
 
-    def partial(self, text_so_far: str) -> None:
-        """Called from the chain's thread with the text generated so far."""
-        self.latest = text_so_far
+    def partial(self, checked_so_far: str) -> None:
+        """Called from the chain's thread with the checked sentences generated so far."""
+        self.latest = checked_so_far
         if self.task is None:
             self.loop.call_soon_threadsafe(self._start)
 
     def _start(self) -> None:
         if self.task is None:
-            self.task = self.loop.create_task(self._edit_loop())
+            self.task = self.loop.create_task(self._show_loop())
 
-    async def _edit_loop(self) -> None:
+    def draft_html(self) -> str:
+        status = f"⏳ <i>{text(self.language, 'checking')}</i>"
+        return f"{status}\n\n{escape(self.latest[:3800])}" if self.latest else status
+
+    async def _show_loop(self) -> None:
         while True:
-            if self.latest and self.latest != self.shown:
-                draft = escape(self.latest[:4000] + " …")
-                if self.sent is None:
-                    self.sent = await with_retry(lambda d=draft: self.message.reply_text(d))
-                else:
-                    await with_retry(lambda d=draft: self.sent.edit_text(d))
+            if self.latest != self.shown or (self.status is None and not self.private):
+                html = self.draft_html()
+                try:
+                    await self._show(html)
+                except TelegramError as exc:  # a draft is only a preview: the answer itself goes by the outbox
+                    log.info("could not show the answer's draft (%s)", exc)
                 self.shown = self.latest
             await asyncio.sleep(EDIT_INTERVAL_S)
 
-    async def finish(self, answer: Answer, markup: InlineKeyboardMarkup | None) -> None:
+    async def _show(self, html: str) -> None:
+        chat_id = self.message.chat_id
+        if self.private:  # a draft is not a message: nothing stays in the chat if the answer never arrives
+            await self.message.get_bot().send_message_draft(
+                chat_id, self.message.message_id or 1, html, parse_mode=ParseMode.HTML
+            )
+        elif self.status is None:
+            self.status = await self.message.reply_text(html, parse_mode=ParseMode.HTML)
+        else:
+            await self.status.edit_text(html, parse_mode=ParseMode.HTML)
+
+    async def finish(self, courier: Courier, answer: Answer, markup: InlineKeyboardMarkup | None) -> None:
+        """Stop showing drafts and hand the checked answer to the outbox."""
         if self.task is not None:
             self.task.cancel()
-            try:
-                await self.task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001 - a failed draft edit is replaced below
-                pass
-        html = answer_html(answer)
-        if self.sent is None:
-            await reply(self.message, html, markup)
-            return
-        first, *rest = split_html(html)
-        try:
-            await with_retry(
-                lambda: self.sent.edit_text(  # type: ignore[union-attr]
-                    first, parse_mode=ParseMode.HTML, reply_markup=None if rest else markup
-                )
-            )
-        except BadRequest as exc:  # "message is not modified" and the like: send it fresh
-            log.info("could not edit the streamed draft (%s); sending the answer", exc)
-            await reply(self.message, html, markup)
-            return
-        if rest:
-            await reply(self.message, "\n\n".join(rest), markup)
+            await asyncio.gather(self.task, return_exceptions=True)
+        courier.post(
+            self.message.chat_id,
+            split_html(answer_html(answer)),
+            markup,
+            reply_to=self.message.message_id,
+            replaces=self.status.message_id if self.status else None,
+        )
 
 
 async def on_source_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -219,9 +241,9 @@ async def on_source_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     kept = (context.chat_data or {}).get("answers", {}).get(int(match.group(1))) if match else None
     citation = next((c for c in kept["citations"] if c["n"] == int(match.group(2))), None) if kept else None
     if citation is None or query.message is None:  # forged or stale data, or a message Telegram no longer has
-        await with_retry(lambda: query.answer(text(ui_language(update), "gone"), show_alert=True))
+        await with_retry(lambda: query.answer(text(ui_language(update), "gone"), show_alert=True), repeatable=True)
         return
-    await with_retry(lambda: query.answer())
+    await with_retry(lambda: query.answer(), repeatable=True)
     await reply(query.message, passage_html(Citation(**citation), kept["language"]))  # type: ignore[arg-type]
 
 
@@ -258,11 +280,11 @@ async def on_scope_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     article_id = (query.data or "scope:").split(":", 1)[1]
     language = ui_language(update)
     if query.message is None or context.chat_data is None:  # no chat to scope
-        await with_retry(lambda: query.answer(text(language, "gone"), show_alert=True))
+        await with_retry(lambda: query.answer(text(language, "gone"), show_alert=True), repeatable=True)
         return
     store = services(context).store
     record = await asyncio.to_thread(store.article, article_id) if article_id else None
-    await with_retry(lambda: query.answer())
+    await with_retry(lambda: query.answer(), repeatable=True)
     if record is None:
         context.chat_data.pop("scope", None)
         await reply(query.message, text(language, "unscoped"))

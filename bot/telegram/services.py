@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes
 from bot.chain import Chain
 from bot.settings import Settings
 from bot.telegram.limits import RateLimiter, Stats
+from bot.telegram.outbox import Courier
 from index.store import PassageStore
 from index.sync import Indexer
 
@@ -23,6 +24,7 @@ class Services:
     chain: Chain
     indexer: Indexer
     limiter: RateLimiter
+    courier: Courier
     stats: Stats = field(default_factory=Stats)
     index_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 

@@ -30,6 +30,7 @@ TEXTS = {
         "ask_usage": "Gebruik: /ask &lt;vraag&gt;",
         "remove_usage": "Gebruik: /remove &lt;artikel-id&gt; (zie /articles).",
         "empty_question": "Stel een vraag over de artikelen.",
+        "checking": "Antwoord in wording; alleen nagekeken zinnen staan hier.",
     },
     "en": {
         "help": (
@@ -58,6 +59,7 @@ TEXTS = {
         "ask_usage": "Usage: /ask &lt;question&gt;",
         "remove_usage": "Usage: /remove &lt;article id&gt; (see /articles).",
         "empty_question": "Ask a question about the articles.",
+        "checking": "Answer in progress; only checked sentences are shown here.",
     },
 }
 
