@@ -4,9 +4,11 @@ real Chroma and the real embedding model. Asserts on what the bot sent, as a Tel
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import shutil
+import sqlite3
 from collections.abc import Awaitable, Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -469,13 +471,27 @@ def test_edits_channel_posts_and_forged_buttons_are_ignored_cleanly(setup: Setup
     run_bot(setup, scenario)
 
 
-@pytest.mark.parametrize(
-    "damage", [b"", b"\x80\x05\x95garbage", b"not a pickle at all"], ids=["empty", "truncated", "garbage"]
-)
+def _damaged(kind: str, state: Path) -> bytes:
+    """A chat-state file that a crash or a disk error could leave behind."""
+    if kind == "garbage":
+        return b"not a database at all" * 100
+    db = sqlite3.connect(state)
+    db.execute("CREATE TABLE chats (chat_id INTEGER PRIMARY KEY, data TEXT NOT NULL)")
+    db.executemany(
+        "INSERT INTO chats VALUES (?, ?)", [(i, json.dumps({"history": [["q" * 200, "a" * 400]]})) for i in range(200)]
+    )
+    db.commit()
+    db.close()
+    whole = state.read_bytes()
+    return whole[: len(whole) // 2]
+
+
+@pytest.mark.parametrize("kind", ["truncated", "garbage"])
 def test_damaged_chat_state_is_moved_aside_and_the_bot_starts(
-    setup: Setup, damage: bytes, caplog: pytest.LogCaptureFixture
+    setup: Setup, kind: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    state = setup.settings.data_dir / "telegram-chats.pickle"
+    state = setup.settings.data_dir / "telegram-chats.sqlite3"
+    damage = _damaged(kind, state)
     state.write_bytes(damage)
 
     async def scenario(api: BotApi) -> None:
@@ -483,7 +499,27 @@ def test_damaged_chat_state_is_moved_aside_and_the_bot_starts(
         assert "[1]" in (await replies(api, 1))[0]["text"]
 
     run_bot(setup, scenario)
-    aside = list(state.parent.glob("telegram-chats.pickle.damaged-*"))
+    aside = list(state.parent.glob("telegram-chats.sqlite3.damaged-*"))
     assert len(aside) == 1 and aside[0].read_bytes() == damage
-    assert any("moved it to telegram-chats.pickle.damaged-" in r.getMessage() for r in caplog.records)
-    assert state.stat().st_size > 0  # written again, whole, on shutdown
+    assert any("moved it to telegram-chats.sqlite3.damaged-" in r.getMessage() for r in caplog.records)
+    assert sqlite3.connect(state).execute("SELECT count(*) FROM chats").fetchone() == (1,)  # this chat, kept
+
+
+def test_chat_state_is_json_that_cannot_run_code(setup: Setup) -> None:
+    """What a chat keeps survives a restart as plain JSON, and /sources still works from it."""
+
+    async def ask(api: BotApi) -> None:
+        api.push(message(QUESTION))
+        await replies(api, 1)
+
+    run_bot(setup, ask)
+    rows = sqlite3.connect(setup.settings.data_dir / "telegram-chats.sqlite3").execute("SELECT data FROM chats")
+    kept = json.loads(rows.fetchone()[0])
+    assert kept["history"][0][0] == QUESTION and kept["answers"]["1"]["citations"]
+
+    async def sources(api: BotApi) -> None:
+        api.push(message("/sources"))
+        sent = (await replies(api, 1))[0]
+        assert "[1]" in sent["text"] and sent["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "src:1:1"
+
+    run_bot(setup, sources)

@@ -14,7 +14,6 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
-    PersistenceInput,
     TypeHandler,
     filters,
 )
@@ -25,7 +24,7 @@ from bot.telegram import conversation, operators
 from bot.telegram.conversation import reply, ui_language
 from bot.telegram.limits import RateLimiter
 from bot.telegram.outbox import Courier, Outbox
-from bot.telegram.persistence import SafePicklePersistence
+from bot.telegram.persistence import ChatStatePersistence
 from bot.telegram.services import KEY, Services
 from bot.telegram.texts import text
 from bot.telegram.webhook import listening_socket, webhook_options
@@ -79,13 +78,7 @@ def build_application(parts: Parts) -> Application:
         Application.builder()
         .token(settings.telegram_bot_token.get_secret_value())
         .concurrent_updates(True)
-        .persistence(
-            SafePicklePersistence(
-                Path(settings.data_dir) / "telegram-chats.pickle",
-                store_data=PersistenceInput(bot_data=False, user_data=False, callback_data=False),
-                update_interval=5,
-            )
-        )
+        .persistence(ChatStatePersistence(Path(settings.data_dir) / "telegram-chats.sqlite3", update_interval=5))
         .post_init(_post_init)
         .post_stop(_post_stop)
     )

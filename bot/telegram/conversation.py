@@ -156,9 +156,9 @@ def remember_answer(context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> Inlin
         return None
     number = context.chat_data.get("answers_seen", 0) + 1
     context.chat_data["answers_seen"] = number
-    kept: dict[int, dict] = context.chat_data.setdefault("answers", {})
-    kept[number] = {"language": answer.language, "citations": [asdict(c) for c in answer.citations]}
-    for old in sorted(kept)[:-MAX_KEPT_ANSWERS]:
+    kept: dict[str, dict] = context.chat_data.setdefault("answers", {})  # str keys: chat state is JSON
+    kept[str(number)] = {"language": answer.language, "citations": [asdict(c) for c in answer.citations]}
+    for old in sorted(kept, key=int)[:-MAX_KEPT_ANSWERS]:
         del kept[old]
     return source_buttons(number, answer.citations)
 
@@ -238,7 +238,7 @@ async def on_source_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """A source button: show the full passage behind [n]."""
     query = update.callback_query
     match = re.fullmatch(r"src:(\d{1,9}):(\d{1,3})", query.data or "")
-    kept = (context.chat_data or {}).get("answers", {}).get(int(match.group(1))) if match else None
+    kept = (context.chat_data or {}).get("answers", {}).get(match.group(1)) if match else None
     citation = next((c for c in kept["citations"] if c["n"] == int(match.group(2))), None) if kept else None
     if citation is None or query.message is None:  # forged or stale data, or a message Telegram no longer has
         await with_retry(lambda: query.answer(text(ui_language(update), "gone"), show_alert=True), repeatable=True)
@@ -253,10 +253,10 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not kept:
         await reply(update.effective_message, text(ui_language(update), "no_sources"))
         return
-    number = max(kept)
+    number = max(kept, key=int)
     citations = [Citation(**c) for c in kept[number]["citations"]]
     html = "\n".join(citation_html(c, kept[number]["language"]) for c in citations)
-    await reply(update.effective_message, html, source_buttons(number, citations))
+    await reply(update.effective_message, html, source_buttons(int(number), citations))
 
 
 async def articles(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
