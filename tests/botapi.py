@@ -167,6 +167,9 @@ def _value(raw: str) -> Any:
         return raw
 
 
+_MESSAGE_IDS = itertools.count(1)
+
+
 def user(user_id: int, language: str = "nl") -> dict:
     return {"id": user_id, "is_bot": False, "first_name": f"user{user_id}", "language_code": language}
 
@@ -181,7 +184,7 @@ def message(
     **extra: Any,
 ) -> dict:
     msg: dict[str, Any] = {
-        "message_id": int(time.time() * 1000) % 10**9,
+        "message_id": next(_MESSAGE_IDS),  # increasing, as Telegram's are within a chat
         "date": int(time.time()),
         "chat": {"id": chat_id, "type": chat_type},
         "from": user(user_id, language),
