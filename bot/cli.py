@@ -81,15 +81,27 @@ def _report(report: SyncReport, as_json: bool) -> None:
 @index_app.command("add")
 def index_add(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Article files (.txt, .md, .html) or folders.")],
+    sources: Annotated[
+        list[str], typer.Argument(help="Article files (.txt, .md, .html), folders, or links (http/https).")
+    ],
     title: Annotated[str | None, typer.Option(help="Title for a single article file.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Index article files and folders; unchanged files are skipped without embedding."""
-    if title and (len(paths) != 1 or paths[0].is_dir()):
+    """Index article files, folders and links; unchanged ones are skipped without embedding. A link is fetched,
+    its article saved as Markdown in the articles folder (so `index sync` keeps it) and indexed."""
+    from index.fetch import add_links, looks_like_url
+
+    settings: Settings = ctx.obj
+    links = [s for s in sources if looks_like_url(s)]
+    paths = [Path(s) for s in sources if not looks_like_url(s)]
+    if title and (links or len(paths) != 1 or paths[0].is_dir()):
         raise _fail("--title applies to exactly one article file")
     try:
-        report = _indexer(_parts(ctx.obj), progress=not as_json).add(paths, title=title)
+        indexer = _indexer(_parts(settings), progress=not as_json)
+        report = indexer.add(paths, title=title) if paths else SyncReport()
+        if links:
+            fetched = add_links(indexer, links, settings.articles_dir, allow_private=settings.allow_private_urls)
+            report = report.merged(fetched)
     except IndexingError as exc:
         raise _fail(str(exc)) from None
     _report(report, as_json)
@@ -121,7 +133,16 @@ def index_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
         typer.echo(
             json.dumps(
                 [
-                    {"id": r.id, "title": r.title, "date": r.date, "passages": r.passages, "path": r.path}
+                    {
+                        "id": r.id,
+                        "title": r.title,
+                        "date": r.date,
+                        "modified": r.modified,
+                        "url": r.url,
+                        "passages": r.passages,
+                        "path": r.path,
+                        "versions": len(r.versions()),
+                    }
                     for r in records
                 ],
                 ensure_ascii=False,
@@ -132,6 +153,44 @@ def index_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
         typer.echo("No articles indexed. Add some with `citebot index add PATH` or `citebot index sync`.")
     for r in records:
         typer.echo(f"{r.id}  {r.date or '----'}  {r.passages:3d} passages  {r.title}")
+
+
+@index_app.command("history")
+def index_history(
+    ctx: typer.Context,
+    article_id: Annotated[str, typer.Argument(help="An article id (see `citebot index list`).")],
+    as_json: JsonOption = False,
+) -> None:
+    """An article's indexed versions, newest first: when, its dates, and what changed."""
+    try:
+        record = _parts(ctx.obj).catalog.article(article_id)
+    except IndexingError as exc:
+        raise _fail(str(exc)) from None
+    if record is None:
+        raise _fail(f"no indexed article '{article_id}' (see `citebot index list`)")
+    versions = record.versions()
+    if as_json:
+        typer.echo(json.dumps(versions, ensure_ascii=False))
+        return
+    typer.echo(f"{record.title}  <{record.id}>" + (f"  {record.url}" if record.url else ""))
+    for v in versions:
+        typer.echo(f"  {version_line(v)}")
+
+
+def version_line(version: dict) -> str:
+    """'2026-11-24T18:30:00Z  v 3fa2c1a0b9  published 2024-05-01, updated 2024-05-03: 2 added, 1 changed, 0 removed'."""
+    dates = ", ".join(
+        f"{label} {version[key]}"
+        for key, label in (("published", "published"), ("modified", "updated"))
+        if version.get(key)
+    )
+    changes = version.get("changes")
+    what = (
+        f"{changes['added']} added, {changes['changed']} changed, {changes['removed']} removed passages"
+        if changes
+        else "changes not recorded"
+    )
+    return f"{version.get('indexed_at') or 'before versions were kept':<20}  v {version['version']}  {dates or 'no date'}: {what}"
 
 
 @index_app.command("remove")

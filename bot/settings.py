@@ -33,6 +33,14 @@ class Settings(BaseSettings):
     max_article_chars: int = Field(
         1_000_000, ge=1_000, description="Longer articles are refused (indexing runs at about 50,000 characters/s)."
     )
+    allow_private_urls: bool = Field(
+        False, description="Let `index add URL` and /add fetch private, loopback and link-local addresses."
+    )
+    feedback_enabled: bool = Field(
+        True,
+        description="👍/👎 under each Telegram answer, kept for the prompt lab.",
+        validation_alias=_env("FEEDBACK_ENABLED"),
+    )
     top_k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
     lexical_weight: float = Field(0.5, ge=0.0, le=1.0, description="Weight of BM25 in hybrid retrieval.")
     answer_threshold: float | None = Field(

@@ -35,6 +35,8 @@ class Article:
     date: str | None
     source: str
     blocks: tuple[Block, ...]
+    url: str = ""  # the page it was fetched from (articles added by link)
+    modified: str | None = None  # when the publisher last updated it, where known
 
     @property
     def text(self) -> str:
@@ -75,12 +77,18 @@ def load_article(path: Path, *, title: str | None = None, data: bytes | None = N
     raw = read_article_bytes(path) if data is None else data
     text = _decode(path, raw)
     suffix = path.suffix.lower()
+    modified = None
+    front: dict[str, str] = {}
     if suffix in (".html", ".htm"):
-        found_title, date, blocks = _parse_html(path, text)
-    elif suffix in (".md", ".markdown"):
-        found_title, date, blocks = _parse_markdown(text)
+        found_title, date, blocks, modified = _parse_html(path, text)
     else:
-        found_title, date, blocks = _parse_text(text)
+        front, text = _take_front_matter(text)
+        if suffix in (".md", ".markdown"):
+            found_title, date, blocks = _parse_markdown(text)
+        else:
+            found_title, date, blocks = _parse_text(text)
+    date = front.get("published") or front.get("date") or date
+    modified = front.get("modified") or modified
     blocks = _drop_clutter(blocks)
     if not any(not b.is_heading for b in blocks):
         raise ArticleError(str(path), "no article text left after removing page clutter")
@@ -90,7 +98,28 @@ def load_article(path: Path, *, title: str | None = None, data: bytes | None = N
         date=date,
         source=str(path),
         blocks=tuple(blocks),
+        url=front.get("url", ""),
+        modified=modified if modified and modified != date else None,
     )
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.DOTALL)
+FRONT_MATTER_KEYS = ("url", "published", "date", "modified", "fetched")
+
+
+def _take_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """A leading '---' block of 'key: value' lines (what `citebot index add URL` writes): url, published,
+    modified. Other files are returned as they are."""
+    match = _FRONT_MATTER.match(text.lstrip("\ufeff"))
+    if not match:
+        return {}, text
+    front = {}
+    for line in match.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        if not sep or key.strip().lower() not in FRONT_MATTER_KEYS:
+            return {}, text  # not ours: leave the text alone
+        front[key.strip().lower()] = value.strip()
+    return front, text.lstrip("\ufeff")[match.end() :]
 
 
 _BOMS = (  # UTF-32 before UTF-16: its little-endian mark starts with UTF-16's
@@ -190,12 +219,29 @@ def _strip_markdown(text: str) -> str:
     return normalize_whitespace(text)
 
 
-def _parse_html(path: Path, html: str) -> tuple[str | None, str | None, list[Block]]:
+def _parse_html(path: Path, html: str) -> tuple[str | None, str | None, list[Block], str | None]:
+    """Title, publication date, blocks and last-modified date of an HTML page (trafilatura, htmldate)."""
+    title, date, blocks = html_article(str(path), html)[:3]
+    return title, date, blocks, modified_date(html)
+
+
+def modified_date(html: str) -> str | None:
+    """The page's last-modified date (JSON-LD dateModified, meta tags, ...), when it states one."""
+    from htmldate import find_date
+
+    try:
+        return find_date(html, original_date=False, extensive_search=False, outputformat="%Y-%m-%d")
+    except Exception:  # noqa: BLE001 - htmldate on odd markup; a missing date is fine
+        return None
+
+
+def html_article(where: str, html: str) -> tuple[str | None, str | None, list[Block], str]:
+    """Title, date, blocks and the cleaned Markdown of an HTML page, or ArticleError naming `where`."""
     import trafilatura  # heavy import, only for HTML
 
     doc = trafilatura.bare_extraction(html, output_format="python", include_comments=False, with_metadata=True)
     if doc is None:
-        raise ArticleError(str(path), "no article text found in the HTML")
+        raise ArticleError(where, "no article text found in the HTML")
     markdown = trafilatura.extract(
         html, output_format="markdown", include_comments=False, include_tables=False, include_formatting=True
     )
@@ -204,7 +250,7 @@ def _parse_html(path: Path, html: str) -> tuple[str | None, str | None, list[Blo
     meta_date = getattr(doc, "date", None)
     if meta_title and blocks and blocks[0].is_heading and blocks[0].text == meta_title:
         blocks = blocks[1:]
-    return meta_title or title, meta_date or date, blocks
+    return meta_title or title, meta_date or date, blocks, markdown or ""
 
 
 def _drop_clutter(blocks: list[Block]) -> list[Block]:

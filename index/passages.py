@@ -29,6 +29,8 @@ class Passage:
     source: str
     version: str
     hash: str
+    url: str = ""
+    modified: str = ""  # the article's last update, where known
 
     def metadata(self) -> dict[str, str | int]:
         """Flat metadata for the vector store (no None values: Chroma rejects them)."""
@@ -44,6 +46,8 @@ class Passage:
             "source": self.source,
             "version": self.version,
             "hash": self.hash,
+            "url": self.url,
+            "modified": self.modified,
         }
 
     @classmethod
@@ -63,6 +67,8 @@ class Passage:
             source=str(meta.get("source", "")),
             version=str(meta["version"]),
             hash=str(meta["hash"]),
+            url=str(meta.get("url", "")),
+            modified=str(meta.get("modified", "")),
         )
 
 
@@ -73,7 +79,10 @@ def content_hash(text: str) -> str:
 
 def article_version(article: Article) -> str:
     """Changes whenever anything a passage carries changes; equal for an unchanged article."""
-    return content_hash("\x1f".join([article.id, article.title, article.date or "", article.text]))[:10]
+    parts = [article.id, article.title, article.date or "", article.text]
+    if article.url or article.modified:  # (so versions of articles without them stay what they were)
+        parts += [article.url, article.modified or ""]
+    return content_hash("\x1f".join(parts))[:10]
 
 
 def split_passages(article: Article, count_tokens: TokenCounter, max_tokens: int) -> list[Passage]:
@@ -108,6 +117,8 @@ def split_passages(article: Article, count_tokens: TokenCounter, max_tokens: int
                     source=article.source,
                     version=version,
                     hash=content_hash(text),
+                    url=article.url,
+                    modified=article.modified or "",
                 )
             )
     return passages

@@ -9,6 +9,7 @@ of the version the catalog names; leftovers of an interrupted run are collected 
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, fields
@@ -49,6 +50,22 @@ class ArticleRecord:
     version: str
     passages: int
     title_override: str = ""
+    url: str = ""
+    modified: str = ""
+    indexed_at: str = ""  # when this version was indexed (UTC, ISO 8601)
+    history: str = ""  # JSON: this version and the earlier ones, newest first (see `versions`)
+
+    def versions(self) -> list[dict]:
+        """Each indexed version, newest first: version, indexed_at, published, modified and `changes`
+        (passages added / changed / removed against the version before; None where unknown)."""
+        try:
+            kept = json.loads(self.history) if self.history else []
+        except ValueError:
+            kept = []
+        if not kept or kept[0].get("version") != self.version:  # indexed before versions were kept
+            current = {"version": self.version, "indexed_at": self.indexed_at, "published": self.date}
+            kept = [current | {"modified": self.modified, "changes": None}, *kept]
+        return kept
 
 
 @dataclass(frozen=True)
@@ -233,6 +250,12 @@ class PassageStore:
             if len(packed) == len(sentences):  # the same splitter: reuse (float16 is exact enough to rank)
                 out.update({t: v.astype(np.float32).tolist() for t, v in zip(sentences, packed, strict=True)})
         return out
+
+    def stored_texts(self, article_id: str) -> list[str]:
+        """The passage texts of an article's current version, in order."""
+        rows = self._passages.get(where={"article_id": article_id}, include=["documents", "metadatas"])
+        ordered = sorted(zip(rows["metadatas"], rows["documents"], strict=True), key=lambda r: int(r[0]["ordinal"]))
+        return [text for _, text in ordered]
 
     def write_article(self, record: ArticleRecord, passages: list[Passage], sentences: list[SentenceRow]) -> None:
         """Replace an article by a new version: write new rows, commit the catalog, drop the old rows."""

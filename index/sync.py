@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
+import json
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from index.articles import SUPPORTED_SUFFIXES, article_id_for, file_digest, load_article, read_article_bytes
@@ -15,6 +18,7 @@ from index.sentences import sentence_spans
 from index.store import ArticleRecord, PassageStore, SentenceRow
 
 KEEP_WRITTEN = 20_000  # passages of a run kept to update the saved search state without reading them back
+MAX_VERSIONS = 50  # versions kept in an article's history (the catalog row carries them)
 BATCH_PASSAGES = 250  # changed passages written (and committed) together; the writer overlaps the next batch
 
 
@@ -52,6 +56,17 @@ class SyncReport:
             "failed": [asdict(f) for f in self.failed],
             "passages_embedded": self.passages_embedded,
         }
+
+    def merged(self, other: SyncReport) -> SyncReport:
+        """This run's report and another's, as one."""
+        return SyncReport(
+            self.added + other.added,
+            self.updated + other.updated,
+            self.removed + other.removed,
+            self.unchanged + other.unchanged,
+            self.failed + other.failed,
+            self.passages_embedded + other.passages_embedded,
+        )
 
     def summary(self) -> str:
         """One line for people, e.g. 'added 1, updated 0, removed 0, unchanged 3, failed 0; 12 passages embedded'."""
@@ -141,14 +156,14 @@ class Indexer:
 
         bar = tqdm(jobs, desc="indexing", unit="article", disable=not self.progress or len(jobs) < 2)
         batch: dict[str, _Prepared] = {}
-        catalog = {} if rewrite else self.store.articles()  # one read for the run, not one per file
+        catalog = self.store.articles()  # one read for the run, not one per file
         seen: dict[str, Path] = {}
         written: dict[str, list[Passage]] = {}
         writer = _Writer(self.store, report)
         try:
             for path, title in bar:
                 try:
-                    prepared = self._prepare(path, title, catalog, seen)
+                    prepared = self._prepare(path, title, catalog, seen, rewrite)
                 except ArticleError as exc:
                     report.failed.append(Failure(exc.path, exc.reason))
                     continue
@@ -167,10 +182,15 @@ class Indexer:
         return written
 
     def _prepare(
-        self, path: Path, title: str | None, catalog: dict[str, ArticleRecord], seen: dict[str, Path]
+        self,
+        path: Path,
+        title: str | None,
+        catalog: dict[str, ArticleRecord],
+        seen: dict[str, Path],
+        rewrite: bool = False,
     ) -> str | _Prepared:
-        """Read and split one file: its id when nothing changed, else what to write. `catalog` is the index's
-        catalog when the run started; `seen`, the files of this run so far by article id."""
+        """Read and split one file: its id when nothing changed (unless `rewrite`), else what to write.
+        `catalog` is the index's catalog when the run started; `seen`, the files of this run so far by id."""
         data = read_article_bytes(path)
         digest = file_digest(data)
         article_id = article_id_for(path)
@@ -182,7 +202,8 @@ class Indexer:
             raise ArticleError(str(path), f"article id '{article_id}' is already used by {taken_by}; rename one file")
         seen[article_id] = path
         wanted_title = title if title is not None else (old.title_override if old else "")
-        if old and old.file_hash == digest and old.path == str(path) and old.title_override == wanted_title:
+        same_file = old and old.file_hash == digest and old.path == str(path) and old.title_override == wanted_title
+        if same_file and not rewrite:
             return article_id
         article = load_article(path, title=wanted_title or None, data=data)
         if len(article.text) > self.max_chars:
@@ -201,10 +222,19 @@ class Indexer:
             version=passages[0].version,
             passages=len(passages),
             title_override=wanted_title,
+            url=article.url,
+            modified=article.modified or "",
         )
-        if old and old.version == record.version:
-            self.store.touch(record)
-            return article_id
+        if old and old.version == record.version:  # the same text (a rewrite repairs its rows)
+            record = replace(record, indexed_at=old.indexed_at, history=old.history)
+            if not rewrite:
+                self.store.touch(record)
+                return article_id
+        elif old:
+            changes = passage_changes(self.store.stored_texts(article_id), [p.text for p in passages])
+            record = with_version(record, old, changes)
+        else:
+            record = with_version(record, None, {"added": len(passages), "changed": 0, "removed": 0})
         if old:
             self.embeddings.remember(self.store.stored_vectors(article_id))
         new_texts = sum(1 for p in passages if p.text not in self.embeddings.known)
@@ -270,6 +300,36 @@ class _Prepared:
     sentences: list[SentenceRow]
     updated: bool
     new_texts: int
+
+
+def with_version(record: ArticleRecord, old: ArticleRecord | None, changes: dict[str, int]) -> ArticleRecord:
+    """`record` stamped with its indexing time and its version history (newest first) on top of `old`'s."""
+    now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    entry = {
+        "version": record.version,
+        "indexed_at": now,
+        "published": record.date,
+        "modified": record.modified,
+        "changes": changes,
+    }
+    history = [entry, *(old.versions() if old else [])][:MAX_VERSIONS]
+    return replace(record, indexed_at=now, history=json.dumps(history, ensure_ascii=False))
+
+
+def passage_changes(before: list[str], after: list[str]) -> dict[str, int]:
+    """Passages added, changed (replaced in place) and removed from one version to the next."""
+    counts = {"added": 0, "changed": 0, "removed": 0}
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
+        if op == "replace":
+            changed = min(i2 - i1, j2 - j1)
+            counts["changed"] += changed
+            counts["removed"] += i2 - i1 - changed
+            counts["added"] += j2 - j1 - changed
+        elif op == "delete":
+            counts["removed"] += i2 - i1
+        elif op == "insert":
+            counts["added"] += j2 - j1
+    return counts
 
 
 def sentence_rows(passages: list[Passage]) -> list[SentenceRow]:

@@ -24,12 +24,18 @@ class Citation:
     section: str
     text: str
     quote: str
+    url: str = ""
+    modified: str = ""  # the article's last update ("" when never updated or unknown)
 
     @classmethod
     def from_passage(cls, n: int, passage: Passage, quote: str) -> Citation:
         """Source [n] for `passage`, quoting `quote` (a verbatim substring of it)."""
         p = passage
-        return cls(n, p.article_id, p.title, p.date, p.id, p.paragraph, p.section, p.text, quote)
+        return cls(n, p.article_id, p.title, p.date, p.id, p.paragraph, p.section, p.text, quote, p.url, p.modified)
+
+    def to_dict(self) -> dict:
+        """JSON: every field, and `published` (the article's date) beside `modified`."""
+        return asdict(self) | {"published": self.date}
 
 
 @dataclass(frozen=True)
@@ -72,8 +78,8 @@ class Answer:
             "answer": self.text,
             "answered": self.answered,
             "short_answer": self.short_answer,
-            "citations": [asdict(c) for c in self.citations],
-            "related": [asdict(c) for c in self.related],
+            "citations": [c.to_dict() for c in self.citations],
+            "related": [c.to_dict() for c in self.related],
             "language": self.language,
             "query": self.query,
             "answerer": self.answerer,

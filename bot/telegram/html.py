@@ -6,7 +6,7 @@ import re
 from html import escape
 
 from bot.answer.types import Answer, Citation
-from bot.render import LABELS, source_line
+from bot.render import LABELS, listed, source_line
 
 TELEGRAM_LIMIT = 4096
 _TAG = re.compile(r"<(/?)(\w+)[^>]*>")
@@ -31,7 +31,7 @@ def answer_html(answer: Answer) -> str:
         parts.append(escape(answer.text))
     labels = LABELS.get(answer.language, LABELS["nl"])
     if answer.citations:
-        sources = "\n".join(citation_html(c, answer.language) for c in answer.citations)
+        sources = "\n".join(citation_html(c, answer.language) for c in listed(answer.citations))
         parts.append(f"<b>{labels['sources']}</b>\n{sources}")
     if answer.related:  # a refusal's related passage: shown, and marked as not an answer
         related = "\n".join(citation_html(c, answer.language) for c in answer.related)
