@@ -16,6 +16,7 @@ from bot.evaluate.cli import app as prompts_app
 from bot.render import render_text
 from bot.settings import Settings
 from index.errors import IndexingError
+from index.history import version_line
 from index.sync import Failure, SyncReport
 
 app = typer.Typer(help="Ask questions about news articles; answers quote and cite them.", no_args_is_help=True)
@@ -175,22 +176,6 @@ def index_history(
     typer.echo(f"{record.title}  <{record.id}>" + (f"  {record.url}" if record.url else ""))
     for v in versions:
         typer.echo(f"  {version_line(v)}")
-
-
-def version_line(version: dict) -> str:
-    """'2026-11-24T18:30:00Z  v 3fa2c1a0b9  published 2024-05-01, updated 2024-05-03: 2 added, 1 changed, 0 removed'."""
-    dates = ", ".join(
-        f"{label} {version[key]}"
-        for key, label in (("published", "published"), ("modified", "updated"))
-        if version.get(key)
-    )
-    changes = version.get("changes")
-    what = (
-        f"{changes['added']} added, {changes['changed']} changed, {changes['removed']} removed passages"
-        if changes
-        else "changes not recorded"
-    )
-    return f"{version.get('indexed_at') or 'before versions were kept':<20}  v {version['version']}  {dates or 'no date'}: {what}"
 
 
 @index_app.command("remove")

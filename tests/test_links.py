@@ -12,9 +12,12 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
+from index.embeddings import Embedder
 from index.fetch import add_links, file_name_for
 from index.sync import Indexer
+from tests.botapi import BotApi, message
 from tests.newssite import NewsSite
+from tests.test_telegram import ADMIN, USER, Setup, replies, run_bot
 
 ARTICLE = "/regio/watertoren-wordt-uitkijkpunt"
 runner = CliRunner()
@@ -114,3 +117,40 @@ def test_private_addresses_are_refused_unless_allowed(
     report = add_links(indexer, [f"{site[1]}{ARTICLE}"], tmp_path / "articles")
     assert "private or local address (127.0.0.1); set CITEBOT_ALLOW_PRIVATE_URLS=true" in report.failed[0].error
     assert indexer.store.articles() == {}
+
+
+def test_an_operator_pastes_a_link_in_telegram_and_readers_ask_about_it(
+    site: tuple[NewsSite, str], tmp_path: Path, embedder: Embedder
+) -> None:
+    news, base = site
+    setup = Setup(tmp_path, embedder)
+
+    async def scenario(api: BotApi) -> None:
+        api.push(message(f"{base}{ARTICLE}", chat_id=USER, user_id=USER))  # not an operator
+        assert "alleen beheerders" in (await replies(api, USER))[0]["text"]
+
+        api.push(message(f"{base}{ARTICLE}", chat_id=ADMIN, user_id=ADMIN))
+        done = (await replies(api, ADMIN, count=2))[1]["text"]
+        assert "added: <code>watertoren-wordt-uitkijkpunt-" in done and "failed 0" in done
+
+        api.push(message("Hoeveel kosten de werken aan de watertoren?", chat_id=USER, user_id=USER))
+        answer = (await replies(api, USER, count=2))[1]["text"]
+        assert "4,2 miljoen euro" in answer and "Watertoren wordt uitkijkpunt (2024-05-14)" in answer
+
+        news.update_article()
+        api.push(message(f"/add {base}{ARTICLE}", chat_id=ADMIN, user_id=ADMIN))
+        assert "updated: " in (await replies(api, ADMIN, count=4))[3]["text"]
+        article_id = done.split("<code>")[1].split("</code>")[0]
+        api.push(message(f"/history {article_id}", chat_id=ADMIN, user_id=ADMIN))
+        versions = (await replies(api, ADMIN, count=5))[4]["text"]
+        assert "updated 2024-05-16: 1 added" in versions and "published 2024-05-14: 4 added" in versions
+
+        api.push(message("Wanneer wordt de opening van de watertoren verwacht?", chat_id=USER, user_id=USER))
+        answer = (await replies(api, USER, count=3))[2]["text"]
+        assert "2027" in answer and "(2024-05-14, bijgewerkt 2024-05-16)" in answer
+
+        api.push(message(f"/add {base}/toestemming", chat_id=ADMIN, user_id=ADMIN))
+        refused = (await replies(api, ADMIN, count=7))[6]["text"]
+        assert f"failed: {base}/toestemming: only" in refused and "cookie wall" in refused
+
+    run_bot(setup, scenario, allow_private_urls=True, rate_limit_per_minute=100)

@@ -140,10 +140,12 @@ def add_handlers(application: Application, settings: Settings) -> None:
     on(CommandHandler("reindex", operators.reindex))
     on(CommandHandler("remove", operators.remove))
     on(CommandHandler("stats", operators.stats))
+    on(CommandHandler("history", operators.history))
     on(CommandHandler("add", operators.add_document))  # as a reply to a document
     on(MessageHandler(filters.Document.ALL & filters.CaptionRegex(r"^/add(@\w+)?\b"), operators.add_document))
     on(CallbackQueryHandler(conversation.on_source_button, pattern=r"^src:"))
     on(CallbackQueryHandler(conversation.on_scope_button, pattern=r"^scope:"))
+    on(MessageHandler(filters.ChatType.PRIVATE & filters.Regex(r"^\s*<?https?://\S+>?\s*$"), operators.add_link))
     on(MessageHandler(filters.TEXT & ~filters.COMMAND, conversation.on_text))
     on(MessageHandler(~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, conversation.not_text))
     application.add_error_handler(on_error)

@@ -1,4 +1,5 @@
-"""Operator commands: /add (an article as a document), /reindex, /remove, /stats. Admins only."""
+"""Operator commands: /add (a link, or an article as a document), a message that is just a link, /history,
+/reindex, /remove, /stats. Admins only."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot.telegram.conversation import reply, ui_language
@@ -20,6 +21,8 @@ from bot.telegram.services import Services, services
 from bot.telegram.texts import text
 from index.articles import SUPPORTED_SUFFIXES, load_article
 from index.errors import ArticleError, IndexingError
+from index.fetch import add_links, looks_like_url
+from index.history import version_line
 from index.sync import SyncReport
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
@@ -68,9 +71,14 @@ def report_html(report: SyncReport) -> str:
     lines = []
     for label in ("added", "updated", "removed"):
         lines += [f"{label}: <code>{escape(a)}</code>" for a in getattr(report, label)]
-    lines += [f"failed: {escape(Path(f.path).name)}: {escape(f.error)}" for f in report.failed]
+    lines += [f"failed: {escape(_shown(f.path))}: {escape(f.error)}" for f in report.failed]
     lines.append(escape(report.summary()))
     return "\n".join(lines)
+
+
+def _shown(path: str) -> str:
+    """A link as it is, a file by its name only (no server paths in chat)."""
+    return path if looks_like_url(path) else Path(path).name
 
 
 async def _indexing(svc: Services, work: Callable[[], SyncReport]) -> SyncReport:
@@ -87,9 +95,16 @@ async def add_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """A document captioned /add: check it parses, keep it in the articles folder, index it."""
     svc = services(context)
     message = update.effective_message
+    links = [a for a in context.args or [] if looks_like_url(a)]
+    if links:
+        await _add_links(svc, message, links)
+        return
     document = message.document if message.document else (message.reply_to_message or message).document
     if document is None:
-        await reply(message, "Send the article as a document (.txt, .md or .html) with the caption /add.")
+        await reply(
+            message,
+            "Send a link (/add https://...) or the article as a document (.txt, .md or .html) with the caption /add.",
+        )
         return
     name = Path(document.file_name or "article.txt").name
     if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -111,6 +126,40 @@ async def add_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             return
         report = await _indexing(svc, lambda: _keep_and_index(svc, candidate))
     await reply(message, report_html(report))
+
+
+@admins_only
+async def add_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A message that is just a link: fetch the article, keep it in the articles folder, index it."""
+    await _add_links(services(context), update.effective_message, [(update.effective_message.text or "").strip()])
+
+
+async def _add_links(svc: Services, message: Message, links: list[str]) -> None:
+    await reply(message, "⏳ " + escape(", ".join(links)))
+    settings = svc.settings
+    report = await _indexing(
+        svc,
+        lambda: add_links(svc.indexer, links, settings.articles_dir, allow_private=settings.allow_private_urls),
+    )
+    await reply(message, report_html(report))
+
+
+@admins_only
+async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/history <article id>: its indexed versions, newest first, and what changed."""
+    svc = services(context)
+    if not context.args:
+        await reply(update.effective_message, "Usage: /history &lt;article id&gt; (see /articles).")
+        return
+    record = await asyncio.to_thread(svc.store.article, context.args[0])
+    if record is None:
+        await reply(update.effective_message, f"No article <code>{escape(context.args[0])}</code>; see /articles.")
+        return
+    lines = [f"<b>{escape(record.title)}</b> <code>{escape(record.id)}</code>"]
+    if record.url:
+        lines.append(escape(record.url))
+    lines += [f"• {escape(version_line(v))}" for v in record.versions()]
+    await reply(update.effective_message, "\n".join(lines))
 
 
 def _keep_and_index(svc: Services, candidate: Path) -> SyncReport:

@@ -13,7 +13,7 @@ TEXTS = {
             "/reset - het gesprek vergeten\n"
             "In een groep: noem mij (@{username}), antwoord op mijn bericht of gebruik /ask &lt;vraag&gt;."
         ),
-        "admin_help": "\n\nBeheer: stuur een artikel (.txt/.md/.html) met als bijschrift /add; /reindex; /remove &lt;id&gt;; /stats.",
+        "admin_help": "\n\nBeheer: stuur een link (of /add &lt;link&gt;), of een artikel (.txt/.md/.html) met als bijschrift /add; /history &lt;id&gt;; /reindex; /remove &lt;id&gt;; /stats.",
         "not_text": "Ik lees alleen tekst. Stel je vraag in een tekstbericht.",
         "too_long": "Die vraag is te lang ({length} tekens; maximaal {limit}). Kan het korter?",
         "slow_down": "Even rustig aan: maximaal {limit} vragen per minuut. Probeer het zo weer.",
@@ -42,7 +42,7 @@ TEXTS = {
             "/reset - forget this conversation\n"
             "In a group: mention me (@{username}), reply to my message or use /ask &lt;question&gt;."
         ),
-        "admin_help": "\n\nOperators: send an article (.txt/.md/.html) with the caption /add; /reindex; /remove &lt;id&gt;; /stats.",
+        "admin_help": "\n\nOperators: send a link (or /add &lt;link&gt;), or an article (.txt/.md/.html) with the caption /add; /history &lt;id&gt;; /reindex; /remove &lt;id&gt;; /stats.",
         "not_text": "I only read text. Please ask your question in a text message.",
         "too_long": "That question is too long ({length} characters; at most {limit}). Can you shorten it?",
         "slow_down": "Slow down a little: at most {limit} questions a minute. Try again in a moment.",
