@@ -23,6 +23,10 @@ app = typer.Typer(help="Ask questions about news articles; answers quote and cit
 index_app = typer.Typer(help="Add, sync, list and remove indexed articles.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
 app.add_typer(prompts_app, name="prompts")
+feedback_app = typer.Typer(
+    help="Readers' 👍/👎 from Telegram, and 👎 answers as prompt-lab cases.", no_args_is_help=True
+)
+app.add_typer(feedback_app, name="feedback")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for scripts.")]
 AnswererOption = Annotated[
@@ -154,6 +158,50 @@ def index_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
         typer.echo("No articles indexed. Add some with `citebot index add PATH` or `citebot index sync`.")
     for r in records:
         typer.echo(f"{r.id}  {r.date or '----'}  {r.passages:3d} passages  {r.title}")
+
+
+@feedback_app.command("list")
+def feedback_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Every vote, oldest first: 👍/👎, when, the question and the answer's first words."""
+    from bot.feedback import FeedbackStore
+
+    settings: Settings = ctx.obj
+    votes = FeedbackStore(Path(settings.data_dir)).votes()
+    if as_json:
+        typer.echo(json.dumps([asdict(v) for v in votes], ensure_ascii=False))
+        return
+    if not votes:
+        typer.echo("No feedback yet (readers vote with 👍/👎 under answers in Telegram).")
+    for v in votes:
+        typer.echo(
+            f"{'👍' if v.vote > 0 else '👎'} {v.at}  {v.answer.get('question', '')!r} -> {v.answer.get('text', '')[:80]!r}"
+        )
+
+
+@feedback_app.command("export")
+def feedback_export(
+    ctx: typer.Context,
+    suite: Annotated[Path, typer.Argument(help="The suite file to write (YAML).")],
+) -> None:
+    """Write the answers readers marked 👎 as a prompt-lab suite (known_failure until an operator sets
+    evidence or unanswerable per case); it is validated like any suite."""
+    from bot.evaluate.suite import SuiteError, load_suite
+    from bot.feedback import FeedbackStore, reported_answers, suite_from_feedback, write_suite
+
+    settings: Settings = ctx.obj
+    votes = FeedbackStore(Path(settings.data_dir)).votes()
+    if not reported_answers(votes):
+        raise _fail("no answers marked 👎 yet; nothing to export")
+    catalog = _parts(settings).catalog.articles()
+    data = suite_from_feedback(votes, catalog, suite)
+    if not data["articles"]:
+        raise _fail("the reported answers' articles are no longer indexed or their files are gone")
+    write_suite(data, suite)
+    try:
+        loaded = load_suite(suite)
+    except SuiteError as exc:
+        raise _fail(f"the exported suite does not validate: {exc}") from None
+    typer.echo(f"wrote {len(loaded.cases)} case(s) to {suite}; run: citebot prompts test {suite}")
 
 
 @index_app.command("history")

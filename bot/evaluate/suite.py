@@ -34,6 +34,7 @@ CASE_KEYS = {
     "expect_all",
     "forbid",
     "unanswerable",
+    "reported",  # what a reader was shown (feedback export); kept for people, not checked by the runner
 }
 TURN_KEYS = {"question", "evidence", "expect_any", "expect_all", "forbid", "unanswerable"}
 LINE = "__line__"
@@ -211,6 +212,8 @@ def _case(node: Any, number: int, texts: dict[str, str], at: Any) -> Case:
     article = node.get("article")
     if article is not None and article not in texts:
         raise SuiteError(f"{where}: article '{article}' is not one of the suite's articles ({', '.join(texts)})")
+    if "reported" in node and not isinstance(node["reported"], dict):
+        raise SuiteError(f"{where}: 'reported' is a mapping (what the reader was shown)")
     if ("question" in node) == ("turns" in node):
         raise SuiteError(f"{where}: a case has either 'question' or 'turns'")
     if "turns" in node:

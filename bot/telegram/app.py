@@ -18,6 +18,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.feedback import FeedbackStore
 from bot.parts import Parts
 from bot.settings import Settings
 from bot.telegram import conversation, operators
@@ -88,8 +89,9 @@ def build_application(parts: Parts) -> Application:
     application = builder.build()
     outbox = Outbox(Path(settings.data_dir) / "telegram-outbox.sqlite3")
     courier = Courier(application.bot, outbox, keep_seconds=settings.telegram_outbox_seconds)
+    feedback = FeedbackStore(Path(settings.data_dir)) if settings.feedback_enabled else None
     application.bot_data[KEY] = Services(
-        settings, parts.chain, parts.indexer, RateLimiter(settings.rate_limit_per_minute), courier
+        settings, parts.chain, parts.indexer, RateLimiter(settings.rate_limit_per_minute), courier, feedback
     )
     add_handlers(application, settings)
     return application
@@ -145,6 +147,7 @@ def add_handlers(application: Application, settings: Settings) -> None:
     on(MessageHandler(filters.Document.ALL & filters.CaptionRegex(r"^/add(@\w+)?\b"), operators.add_document))
     on(CallbackQueryHandler(conversation.on_source_button, pattern=r"^src:"))
     on(CallbackQueryHandler(conversation.on_scope_button, pattern=r"^scope:"))
+    on(CallbackQueryHandler(conversation.on_feedback_button, pattern=r"^fb:"))
     on(MessageHandler(filters.ChatType.PRIVATE & filters.Regex(r"^\s*<?https?://\S+>?\s*$"), operators.add_link))
     on(MessageHandler(filters.TEXT & ~filters.COMMAND, conversation.on_text))
     on(MessageHandler(~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, conversation.not_text))

@@ -137,7 +137,8 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
             svc.chain.invoke, question, history, [scope] if scope else None, stream.partial
         )
         svc.stats.record((time.perf_counter() - started) * 1000, answer.answered)
-        await stream.finish(svc.courier, answer, remember_answer(context, answer))
+        markup = remember_answer(context, question, answer, svc.feedback is not None)
+        await stream.finish(svc.courier, answer, markup)
     turns = [*context.chat_data.get("history", []), (question, answer.text)]
     context.chat_data["history"] = turns[-max(svc.settings.history_turns, 1) :]
 
@@ -150,23 +151,64 @@ async def typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
         log.info("could not show 'typing' (%s)", exc)
 
 
-def remember_answer(context: ContextTypes.DEFAULT_TYPE, answer: Answer) -> InlineKeyboardMarkup | None:
-    """Keep the answer's citations (for source buttons and /sources) and make its buttons."""
-    if not answer.citations:
+def remember_answer(
+    context: ContextTypes.DEFAULT_TYPE, question: str, answer: Answer, feedback: bool
+) -> InlineKeyboardMarkup | None:
+    """Keep the answer (its citations for source buttons and /sources, what a vote needs) and make its
+    buttons: one per source, and 👍/👎 when feedback is on."""
+    if not answer.citations and not feedback:
         return None
     number = context.chat_data.get("answers_seen", 0) + 1
     context.chat_data["answers_seen"] = number
+    history = context.chat_data.get("history", [])
     kept: dict[str, dict] = context.chat_data.setdefault("answers", {})  # str keys: chat state is JSON
-    kept[str(number)] = {"language": answer.language, "citations": [asdict(c) for c in answer.citations]}
+    kept[str(number)] = {
+        "language": answer.language,
+        "citations": [asdict(c) for c in answer.citations],
+        "question": question,
+        "previous": history[-1][0] if history else None,
+        "text": answer.text,
+        "answered": answer.answered,
+        "retrieved": [h.passage.id for h in answer.retrieved],
+    }
     for old in sorted(kept, key=int)[:-MAX_KEPT_ANSWERS]:
         del kept[old]
-    return source_buttons(number, answer.citations)
+    rows = [source_row(number, answer.citations)] if answer.citations else []
+    if feedback:
+        rows.append(
+            [
+                InlineKeyboardButton("👍", callback_data=f"fb:{number}:up"),
+                InlineKeyboardButton("👎", callback_data=f"fb:{number}:down"),
+            ]
+        )
+    return InlineKeyboardMarkup(rows)
+
+
+def source_row(number: int, citations: list[Citation]) -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton(f"📄 [{c.n}]", callback_data=f"src:{number}:{c.n}") for c in citations]
 
 
 def source_buttons(number: int, citations: list[Citation]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(f"📄 [{c.n}]", callback_data=f"src:{number}:{c.n}") for c in citations]]
-    )
+    return InlineKeyboardMarkup([source_row(number, citations)])
+
+
+async def on_feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """👍/👎 under an answer: one vote per reader per answer (a second tap changes it)."""
+    query = update.callback_query
+    svc = services(context)
+    language = ui_language(update)
+    match = re.fullmatch(r"fb:(\d{1,9}):(up|down)", query.data or "")
+    kept = (context.chat_data or {}).get("answers", {}).get(match.group(1)) if match else None
+    chat = update.effective_chat
+    if svc.feedback is None or kept is None or chat is None or query.from_user is None:
+        await with_retry(lambda: query.answer(text(language, "gone"), show_alert=True), repeatable=True)
+        return
+    vote = 1 if match.group(2) == "up" else -1  # type: ignore[union-attr]
+    answer = {k: kept.get(k) for k in ("question", "previous", "text", "answered", "retrieved", "language")}
+    answer["cited"] = [c["passage_id"] for c in kept["citations"]]
+    answer["quotes"] = [c["quote"] for c in kept["citations"]]
+    await asyncio.to_thread(svc.feedback.vote, chat.id, match.group(1), query.from_user.id, vote, answer)  # type: ignore[union-attr]
+    await with_retry(lambda: query.answer(text(language, "thanks_up" if vote > 0 else "thanks_down")), repeatable=True)
 
 
 class Streamer:

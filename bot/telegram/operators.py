@@ -224,6 +224,8 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         f"passages: {sum(r.passages for r in records.values())}",
         f"questions answered: {asked - svc.stats.refused} (of {asked}; {svc.stats.refused} not in the articles)",
         f"latency p50 / p95: {p50:.0f} / {p95:.0f} ms",
+        "feedback: "
+        + ("👍 {}, 👎 {}".format(*svc.feedback.counts()) if svc.feedback else "off (FEEDBACK_ENABLED=false)"),
         "operator actions: " + (", ".join(f"{k} {v}" for k, v in sorted(svc.stats.operator_actions.items())) or "none"),
     ]
     await reply(update.effective_message, "\n".join(lines))

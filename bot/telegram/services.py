@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from telegram.ext import ContextTypes
 
 from bot.chain import Chain
+from bot.feedback import FeedbackStore
 from bot.settings import Settings
 from bot.telegram.limits import RateLimiter, Stats
 from bot.telegram.outbox import Courier
@@ -25,6 +26,7 @@ class Services:
     indexer: Indexer
     limiter: RateLimiter
     courier: Courier
+    feedback: FeedbackStore | None = None  # None: FEEDBACK_ENABLED=false
     stats: Stats = field(default_factory=Stats)
     index_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 

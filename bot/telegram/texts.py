@@ -31,6 +31,8 @@ TEXTS = {
         "remove_usage": "Gebruik: /remove &lt;artikel-id&gt; (zie /articles).",
         "empty_question": "Stel een vraag over de artikelen.",
         "checking": "Antwoord in wording; alleen nagekeken zinnen staan hier.",
+        "thanks_up": "Bedankt!",
+        "thanks_down": "Bedankt: we bekijken dit antwoord.",
     },
     "en": {
         "help": (
@@ -60,6 +62,8 @@ TEXTS = {
         "remove_usage": "Usage: /remove &lt;article id&gt; (see /articles).",
         "empty_question": "Ask a question about the articles.",
         "checking": "Answer in progress; only checked sentences are shown here.",
+        "thanks_up": "Thanks!",
+        "thanks_down": "Thanks: we will look at this answer.",
     },
 }
 
