@@ -18,6 +18,7 @@ from bot.answer.types import Answer, Answerer, Turn
 from bot.condense import LlmCondenser, condense
 from bot.deadline import question_deadline
 from bot.language import detect_language
+from bot.llmcache import LlmCache
 from bot.prompts import load_prompt
 from bot.settings import Settings
 from index.embeddings import Embedder, ReusingEmbeddings, make_embedder
@@ -96,6 +97,7 @@ def build_chain(
 
             llm = make_llm(settings)
         checker = AnswerChecker(embedder, lambda: search.lexical)
+        cache = LlmCache.at(settings.llm_cache_dir) if settings.llm_cache_dir else None
         answerer = LlmAnswerer(
             llm,
             extractive,
@@ -103,12 +105,14 @@ def build_chain(
             load_prompt(settings.answer_prompt),
             timeout=settings.llm_timeout,
             serialize=(settings.llm_provider or "").lower() == "llamacpp",
+            cache=cache,
         )
         rewrite = LlmCondenser(
             llm,
             load_prompt("condense"),
             answerer.lock if answerer.serialize else nullcontext(),
             timeout=settings.llm_timeout,
+            cache=cache,
         )
     answerer = answerer or extractive
 

@@ -10,10 +10,11 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage
+from langchain_core.messages import BaseMessage, HumanMessage
 
 from bot.answer.types import Turn
 from bot.deadline import run_within
+from bot.llmcache import LlmCache
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +44,19 @@ class LlmCondenser:
     template: str
     lock: AbstractContextManager = field(default_factory=nullcontext)  # shared with the answerer if needed
     timeout: float = 60.0  # and never past the question's deadline (bot/deadline.py)
+    cache: LlmCache | None = None  # prompts test --cache
     _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(2, "condense"), repr=False)
 
     def _rewrite(self, prompt: str) -> str:
+        messages: list[BaseMessage] = [HumanMessage(prompt)]
+        key = LlmCache.key(self.llm, messages) if self.cache else None
+        if self.cache and key and (cached := self.cache.get(key)) is not None:
+            return cached
         with self.lock:
-            return self.llm.invoke([HumanMessage(prompt)]).text.strip()
+            text = self.llm.invoke(messages).text.strip()
+        if self.cache and key:
+            self.cache.put(key, text)
+        return text
 
     def __call__(self, question: str, history: Sequence[Turn]) -> str:
         if not history:

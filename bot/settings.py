@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(0.0, ge=0.0, le=2.0, validation_alias=_env("LLM_TEMPERATURE"))
     llm_timeout: float = Field(60.0, gt=0, validation_alias=_env("LLM_TIMEOUT"))
     llm_max_tokens: int = Field(400, ge=16, validation_alias=_env("LLM_MAX_TOKENS"))
+    llm_cache_dir: Path | None = Field(
+        None,
+        description="Answer repeated model calls from this folder (prompts test --cache sets it).",
+        validation_alias=_env("LLM_CACHE_DIR"),
+    )
 
     # Telegram (plain names: TELEGRAM_*, ADMIN_USER_IDS, ...).
     telegram_bot_token: SecretStr | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))

@@ -19,6 +19,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from bot.answer.checks import AnswerChecker, CheckReport, parse_sentences
 from bot.answer.types import FALLBACK_NOTE, NOT_IN_ARTICLES, Answer, Answerer, Citation
 from bot.deadline import DeadlinePassed, remaining, run_within
+from bot.llmcache import LlmCache
 from bot.prompts import split_prompt
 from index.retrieve import Hit
 
@@ -66,6 +67,7 @@ class LlmAnswerer:
     # In-process models (llama.cpp) are not thread-safe: one generation at a time.
     serialize: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    cache: LlmCache | None = None  # prompts test --cache: the same call is answered from disk
     _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(4, "llm"), repr=False)
 
     def messages(self, question: str, hits: list[Hit], language: str) -> list[BaseMessage]:
@@ -83,6 +85,9 @@ class LlmAnswerer:
         """The model's text, streamed to `on_partial`; raises DeadlinePassed after `timeout` seconds or at the
         question's deadline. The stream stops at the deadline too (between chunks here, and inside the HTTP
         client for servers: see bot/deadline.py), so no worker outlives the question."""
+        key = LlmCache.key(self.llm, messages) if self.cache else None
+        if self.cache and key and (cached := self.cache.get(key)) is not None:
+            return cached
         stop = threading.Event()
 
         def run() -> str:
@@ -103,10 +108,13 @@ class LlmAnswerer:
             return "".join(parts)
 
         try:
-            return run_within(self._pool, run, self.timeout)
+            text = run_within(self._pool, run, self.timeout)
         except DeadlinePassed:
             stop.set()
             raise
+        if self.cache and key and not stop.is_set():
+            self.cache.put(key, text)
+        return text
 
     def answer(
         self, question: str, query: str, hits: list[Hit], language: str, on_partial: Partial | None = None

@@ -32,6 +32,9 @@ def test(
     report: Annotated[Path | None, typer.Option(help="Write a report: FILE.md, FILE.json or FILE.html.")] = None,
     record: Annotated[Path | None, typer.Option(help="Save every answer under DIR for `prompts diff`.")] = None,
     workers: Annotated[int | None, typer.Option(help="Cases answered in parallel (default: cores, at most 4).")] = None,
+    cache: Annotated[
+        Path | None, typer.Option(help="Answer repeated model calls from DIR (keyed by model, prompt, passages).")
+    ] = None,
 ) -> None:
     """Run suites; exit 1 if a case fails or a metric is below the suite's threshold, 2 if a suite is invalid."""
     from tqdm import tqdm
@@ -43,6 +46,8 @@ def test(
     from index.embeddings import make_embedder
 
     settings: Settings = ctx.obj
+    if cache is not None:
+        settings = settings.model_copy(update={"llm_cache_dir": cache})
     try:
         loaded = [load_suite(p) for p in suites]
         base = Variant.parse(",".join(set_ or []) + (f",prompt={prompt}" if prompt else ""))

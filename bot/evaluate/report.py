@@ -52,6 +52,9 @@ def table(result: SuiteResult) -> str:
     lines += ["", f"cases passed: {passed}/{len(result.cases)} ({known} known failures)"]
     lines += [f"FIXED: {cid} passes now; remove its known_failure" for cid in fixed]
     lines.append("  ".join(f"{n} {_fmt(n, result.metrics[n])}" for n in METRIC_ORDER))
+    if result.llm_cache is not None:
+        hits, misses = result.llm_cache["hits"], result.llm_cache["misses"]
+        lines.append(f"LLM cache: {hits} of {hits + misses} model calls answered from the cache")
     for failure in result.failed_thresholds:
         lines.append(f"THRESHOLD FAILED: {failure}")
     return "\n".join(lines)

@@ -18,6 +18,7 @@ from bot.answer.types import Turn
 from bot.chain import Chain
 from bot.evaluate.metrics import LOWER_IS_BETTER, TurnResult, judge, summarize
 from bot.evaluate.suite import Case, Suite
+from bot.llmcache import LlmCache
 from bot.parts import build_parts
 from bot.settings import Settings
 from index.embeddings import Embedder
@@ -80,6 +81,7 @@ class SuiteResult:
     cases: list[CaseResult]
     metrics: dict[str, float]
     thresholds: dict[str, float]
+    llm_cache: dict[str, int] | None = None  # --cache: model calls answered from the cache, and asked
 
     @property
     def failed_thresholds(self) -> list[str]:
@@ -104,6 +106,7 @@ class SuiteResult:
             "metrics": self.metrics,
             "thresholds": self.thresholds,
             "failed_thresholds": self.failed_thresholds,
+            "llm_cache": self.llm_cache,
             "cases": [
                 {"id": c.id, "line": c.line, "passed": c.passed, "turns": [asdict(t) for t in c.turns]}
                 for c in self.cases
@@ -122,6 +125,8 @@ def run_suite(
 ) -> SuiteResult:
     """Index the suite's articles into a temporary data dir, then ask every case (cases in parallel)."""
     configured = variant.apply(settings)
+    cache = LlmCache.at(configured.llm_cache_dir) if configured.llm_cache_dir else None
+    before = cache.stats() if cache else {}
     with tempfile.TemporaryDirectory(prefix="citebot-suite-") as folder:
         configured = configured.model_copy(update={"data_dir": Path(folder), "chroma_url": None})
         parts = build_parts(configured, embedder=embedder)
@@ -141,7 +146,10 @@ def run_suite(
             cases = list(pool.map(run, suite.cases))
     turns = [t for c in cases for t in c.turns]
     metrics = summarize(turns, sum(c.passed for c in cases), len(cases), configured.top_k)
-    return SuiteResult(suite.name, str(suite.path), variant.name, variant.overrides, cases, metrics, suite.thresholds)
+    used = {k: v - before[k] for k, v in cache.stats().items()} if cache else None
+    return SuiteResult(
+        suite.name, str(suite.path), variant.name, variant.overrides, cases, metrics, suite.thresholds, used
+    )
 
 
 def run_case(chain: Chain, case: Case) -> CaseResult:
