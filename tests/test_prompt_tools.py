@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,6 +75,7 @@ def test_promptfoo_eval_runs_the_example(sample_chain: Chain, tmp_path: Path) ->
     done = subprocess.run(
         ["promptfoo", "eval", "-c", str(path), "-o", str(out), "--no-cache"],
         cwd=ROOT,
+        env={**os.environ, "PROMPTFOO_PYTHON": sys.executable},  # the provider runs in this environment
         capture_output=True,
         text=True,
         timeout=600,
