@@ -15,7 +15,7 @@ from bot.cli import app
 from bot.evaluate.suite import load_suite
 from index.embeddings import Embedder
 from tests.botapi import BotApi, message, user
-from tests.test_telegram import QUESTION, Setup, replies, run_bot
+from tests.test_telegram import ADMIN, QUESTION, Setup, replies, run_bot
 
 READER, OTHER = 987654321, 555666777
 runner = CliRunner()
@@ -74,6 +74,9 @@ def test_votes_become_a_suite_case_in_two_commands(setup: Setup, tmp_path: Path)
         await answered(api, press(api, second["👎"], READER))
         forged = press(api, "fb:999:down", READER)
         assert (await answered(api, forged))["show_alert"]
+
+        api.push(message("/stats", chat_id=ADMIN, user_id=ADMIN))
+        assert "feedback: 👍 1, 👎 2" in (await replies(api, ADMIN))[0]["text"]
 
     run_bot(setup, scenario)
     data = setup.settings.data_dir

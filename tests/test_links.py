@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from bot.answer.types import Answer, Citation
 from bot.cli import app
+from bot.render import listed, render_text
+from bot.telegram.html import answer_html
 from index.embeddings import Embedder
 from index.fetch import add_links, file_name_for
 from index.sync import Indexer
@@ -154,3 +157,17 @@ def test_an_operator_pastes_a_link_in_telegram_and_readers_ask_about_it(
         assert f"failed: {base}/toestemming: only" in refused and "cookie wall" in refused
 
     run_bot(setup, scenario, allow_private_urls=True, rate_limit_per_minute=100)
+
+
+def test_sources_from_several_articles_are_listed_newest_first() -> None:
+    old = Citation(1, "a", "Oud", "2023-08", "a:v:0000", 1, "", "tekst", "tekst")
+    new = Citation(2, "b", "Nieuw", "2024-05-14", "b:v:0000", 3, "", "tekst", "tekst", modified="2024-05-16")
+    same = Citation(3, "a", "Oud", "2023-08", "a:v:0001", 2, "", "tekst", "tekst")
+    answer = Answer("q", "x [1] y [2] z [3]", True, citations=[old, new, same])
+    lines = [line for line in render_text(answer).splitlines() if line.startswith("[")]
+    assert lines[0].startswith("[2] Nieuw (2024-05-14, bijgewerkt 2024-05-16)")
+    assert [line[:3] for line in lines] == ["[2]", "[1]", "[3]"]
+    html = answer_html(answer)
+    assert html.index("[2] Nieuw") < html.index("[1] Oud") < html.index("[3] Oud")
+    one_article = Answer("q", "x [1] y [2]", True, citations=[old, same])
+    assert [c.n for c in listed(one_article.citations)] == [1, 3]  # one article: in number order

@@ -5,8 +5,8 @@ hosted LLM; everything else is real)."""
 from __future__ import annotations
 
 import json
-import shutil
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
