@@ -48,6 +48,7 @@ class Parts:
             self.store.embeddings,
             search_cache=self.settings.search_dir,
             max_chars=self.settings.max_article_chars,
+            follow_links=self.settings.follow_links,
         )
 
     @cached_property

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     max_article_chars: int = Field(
         1_000_000, ge=1_000, description="Longer articles are refused (indexing runs at about 50,000 characters/s)."
     )
+    follow_links: bool = Field(
+        False, description="Index links in the articles folder that point outside it (off: reported, not read)."
+    )
     allow_private_urls: bool = Field(
         False, description="Let `index add URL` and /add fetch private, loopback and link-local addresses."
     )

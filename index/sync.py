@@ -19,7 +19,9 @@ from index.store import ArticleRecord, PassageStore, SentenceRow
 
 KEEP_WRITTEN = 20_000  # passages of a run kept to update the saved search state without reading them back
 MAX_VERSIONS = 50  # versions kept in an article's history (the catalog row carries them)
-BATCH_PASSAGES = 250  # changed passages written (and committed) together; the writer overlaps the next batch
+BATCH_PASSAGES = 250
+PROGRESS_TEXTS = 2_000  # a batch with this many texts to embed (passages and sentences) shows its own bar
+EMBED_CHUNK = 256  # changed passages written (and committed) together; the writer overlaps the next batch
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class Indexer:
     progress: bool = False
     search_cache: Path | None = None  # where searches keep their state (see index/snapshot.py); kept current
     max_chars: int = 1_000_000  # longer articles are refused with a clear line (about 20 s of indexing here)
+    follow_links: bool = False  # read links in a folder that point outside it (CITEBOT_FOLLOW_LINKS)
 
     @property
     def max_tokens(self) -> int:
@@ -95,7 +98,7 @@ class Indexer:
         with self.store.writing():  # one indexing run at a time
             report = SyncReport()
             self.store.collect_garbage()
-            files = collect_files(paths, report)
+            files = collect_files(paths, report, follow_links=self.follow_links)
             written = self._index_files([(f, title) for f in files], report)
             return self._done(report, written)
 
@@ -122,7 +125,7 @@ class Indexer:
             if not directory.is_dir():
                 report.failed.append(Failure(str(directory), "folder not found"))
                 return report
-            files = collect_files([directory], report, empty_ok=True)
+            files = collect_files([directory], report, empty_ok=True, follow_links=self.follow_links)
             written = self._index_files([(f, None) for f in files], report)
             root = directory.resolve()
             present = {f.resolve() for f in files}
@@ -249,12 +252,28 @@ class Indexer:
         texts = list(
             dict.fromkeys(t for b in items for t in [p.text for p in b.passages] + [s.text for s in b.sentences])
         )
-        vectors = dict(zip(texts, self.embeddings.embed_documents(texts), strict=True))
+        label = items[0].record.id if len(items) == 1 else f"{len(items)} articles"
+        vectors = dict(zip(texts, self._embed(texts, label), strict=True))
         writer.submit(items, vectors)
         if sum(len(ps) for ps in written.values()) < KEEP_WRITTEN:
             written.update({b.record.id: b.passages for b in items})
         batch.clear()
         self.embeddings.forget()
+
+
+    def _embed(self, texts: list[str], label: str) -> list[list[float]]:
+        """Embed texts; a big batch (a long article) shows its own progress bar."""
+        if not self.progress or len(texts) < PROGRESS_TEXTS:
+            return self.embeddings.embed_documents(texts)
+        from tqdm import tqdm
+
+        vectors: list[list[float]] = []
+        with tqdm(total=len(texts), desc=f"embedding {label}", unit="text", leave=False) as bar:
+            for start in range(0, len(texts), EMBED_CHUNK):
+                chunk = texts[start : start + EMBED_CHUNK]
+                vectors += self.embeddings.embed_documents(chunk)
+                bar.update(len(chunk))
+        return vectors
 
 
 class _Writer:
@@ -341,7 +360,9 @@ def sentence_rows(passages: list[Passage]) -> list[SentenceRow]:
     ]
 
 
-def collect_files(paths: Iterable[Path], report: SyncReport, *, empty_ok: bool = False) -> list[Path]:
+def collect_files(
+    paths: Iterable[Path], report: SyncReport, *, empty_ok: bool = False, follow_links: bool = False
+) -> list[Path]:
     """Expand folders into their article files; missing paths and empty folders become failures."""
     files: list[Path] = []
     for path in paths:
@@ -349,9 +370,15 @@ def collect_files(paths: Iterable[Path], report: SyncReport, *, empty_ok: bool =
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
             found = [p for p in found if not any(part.startswith(".") for part in p.relative_to(path).parts)]
             root = path.resolve()
-            outside = [p for p in found if not p.resolve().is_relative_to(root)]  # links out of the folder
+            # Links out of the folder are not read unless allowed (a link to /etc/passwd must not be quoted).
+            outside = [] if follow_links else [p for p in found if not p.resolve().is_relative_to(root)]
             for link in outside:
-                report.failed.append(Failure(printable(str(link)), "a link to a file outside the folder; not read"))
+                report.failed.append(
+                    Failure(
+                        printable(str(link)),
+                        "a link to a file outside the folder; not read (CITEBOT_FOLLOW_LINKS=true allows it)",
+                    )
+                )
             found = [p for p in found if p not in outside]
             if not found and not empty_ok:
                 kinds = ", ".join(SUPPORTED_SUFFIXES[:3])

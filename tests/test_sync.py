@@ -265,9 +265,17 @@ def test_a_link_out_of_the_articles_folder_is_not_read(tmp_path: Path, make_inde
     report = make_indexer().sync(folder)
     assert report.added == ["loekasjenko-interview-2023-08"]
     assert [(f.path, f.error) for f in report.failed] == [
-        (str(folder / "geheim.txt"), "a link to a file outside the folder; not read")
+        (
+            str(folder / "geheim.txt"),
+            "a link to a file outside the folder; not read (CITEBOT_FOLLOW_LINKS=true allows it)",
+        )
     ]
     assert not any("vlinder42" in p.text for p in make_indexer().store.passages())
+
+    allowing = make_indexer()
+    allowing.follow_links = True  # CITEBOT_FOLLOW_LINKS=true: the operator means it
+    assert allowing.sync(folder).added == ["geheim"]
+    assert any("vlinder42" in p.text for p in allowing.store.passages())
 
 
 def test_a_file_indexed_under_an_old_id_is_replaced_not_duplicated(
@@ -301,3 +309,17 @@ def test_an_article_longer_than_the_limit_is_refused_in_one_line(
     boek = [f for f in report.failed if f.path.endswith("boek.txt")]
     assert len(boek) == 1 and "more than the limit of 5,000 (CITEBOT_MAX_ARTICLE_CHARS)" in boek[0].error
     assert "boek" not in indexer.store.articles()
+
+
+def test_a_long_article_shows_its_own_progress_bar(
+    articles_dir: Path, make_indexer: Callable[[], Indexer], monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    import index.sync
+
+    monkeypatch.setattr(index.sync, "PROGRESS_TEXTS", 20)  # the sample stands in for a long article
+    monkeypatch.setattr(index.sync, "EMBED_CHUNK", 8)
+    indexer = make_indexer()
+    indexer.progress = True
+    assert indexer.add([articles_dir]).added == ["loekasjenko-interview-2023-08"]
+    err = capsys.readouterr().err
+    assert "embedding loekasjenko-interview-2023-08" in err and "text/s" in err
