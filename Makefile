@@ -25,10 +25,11 @@ install: $(STAMP)
 run: install
 	$(VENV)/bin/citebot run
 
-## The whole test suite, exactly what CI runs.
+## The whole test suite, exactly what CI runs: pytest, the sample suite, and the installed wheel away from the checkout.
 test: $(LLM_STAMP)
 	$(PY) -m pytest
 	$(VENV)/bin/citebot prompts test prompts/suites/sample.yaml
+	bash .ci/wheel-check
 
 lint: install
 	$(VENV)/bin/ruff check bot index bench tests

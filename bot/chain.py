@@ -102,14 +102,14 @@ def build_chain(
             llm,
             extractive,
             checker,
-            load_prompt(settings.answer_prompt),
+            load_prompt(settings.answer_prompt, settings.prompts_dir),
             timeout=settings.llm_timeout,
             serialize=(settings.llm_provider or "").lower() == "llamacpp",
             cache=cache,
         )
         rewrite = LlmCondenser(
             llm,
-            load_prompt("condense"),
+            load_prompt("condense", settings.prompts_dir),
             answerer.lock if answerer.serialize else nullcontext(),
             timeout=settings.llm_timeout,
             cache=cache,

@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     max_quotes: int = Field(2, ge=1, le=5, description="Sentences an extractive answer may quote.")
     history_turns: int = Field(3, ge=0, le=20, description="Earlier turns used for follow-up questions.")
     answer_prompt: str = Field("answer", description="Template prompts/NAME.md for LLM answers.")
+    prompts_dir: Path | None = Field(None, description="Where the prompt templates are (default: the shipped ones).")
 
     # Answering with a language model (plain names: ANSWERER, LLM_*).
     answerer: Literal["extractive", "llm"] = Field("extractive", validation_alias=_env("ANSWERER"))

@@ -57,7 +57,7 @@ def test(
             if "answer_prompt" in variant.overrides:
                 from bot.prompts import load_prompt
 
-                load_prompt(variant.overrides["answer_prompt"])
+                load_prompt(variant.overrides["answer_prompt"], settings.prompts_dir)
     except (SuiteError, VariantError, ValueError) as exc:
         raise _fail(str(exc)) from None
     embedder = make_embedder(variants[0].apply(settings).embedding_model)
