@@ -49,6 +49,22 @@ def answers_by_question(api: BotApi) -> Counter:
     )
 
 
+async def tally(api: BotApi, asked: list[tuple[int, int]], settle: float, on_all=None) -> dict:  # type: ignore[no-untyped-def]
+    """Wait (up to 60 s) until every question has an answer, then `settle` seconds more for duplicates; count
+    the questions answered once, not at all, and more than once. `on_all()` is recorded as `recovery_s`."""
+    for _ in range(1200):
+        if len(answers_by_question(api)) >= len(asked):
+            break
+        await asyncio.sleep(0.05)
+    result = {"recovery_s": on_all()} if on_all else {}
+    await asyncio.sleep(settle)
+    got = answers_by_question(api)
+    result["lost"] = sum(1 for key in asked if got[key] == 0)
+    result["duplicated"] = sum(1 for key in asked if got[key] > 1)
+    result["delivered_once"] = sum(1 for key in asked if got[key] == 1)
+    return result
+
+
 def outage(setup: Setup, questions: int, seconds: float) -> dict:
     result: dict = {}
 
@@ -63,16 +79,7 @@ def outage(setup: Setup, questions: int, seconds: float) -> dict:
         await asyncio.sleep(seconds)
         api.down = False
         back = time.monotonic()
-        for _ in range(1200):
-            if len(answers_by_question(api)) >= questions:
-                break
-            await asyncio.sleep(0.05)
-        result["recovery_s"] = time.monotonic() - back
-        await asyncio.sleep(2)
-        got = answers_by_question(api)
-        result["lost"] = sum(1 for key in asked if got[key] == 0)
-        result["duplicated"] = sum(1 for key in asked if got[key] > 1)
-        result["delivered_once"] = sum(1 for key in asked if got[key] == 1)
+        result.update(await tally(api, asked, settle=2, on_all=lambda: time.monotonic() - back))
 
     run_bot(setup, scenario, rate_limit_per_minute=1000)
     return result
@@ -88,15 +95,7 @@ def lost_replies(setup: Setup, questions: int) -> dict:
             update = message(QUESTIONS[i % len(QUESTIONS)], chat_id=300 + i, user_id=300 + i)
             asked.append((300 + i, update["message"]["message_id"]))
             api.push(update)
-        for _ in range(600):
-            if len(answers_by_question(api)) >= questions:
-                break
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(3)
-        got = answers_by_question(api)
-        result["lost"] = sum(1 for key in asked if got[key] == 0)
-        result["duplicated"] = sum(1 for key in asked if got[key] > 1)
-        result["delivered_once"] = sum(1 for key in asked if got[key] == 1)
+        result.update(await tally(api, asked, settle=3))
 
     run_bot(setup, scenario, rate_limit_per_minute=1000)
     return result
