@@ -11,12 +11,12 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	# The pinned CPU torch first: an unpinned one (pulled by sentence-transformers) downloads GBs of CUDA.
 	$(PIP) torch==2.13.0
-	$(PIP) -e '.[dev]'
+	$(PIP) -e '.[dev,st]'
 	touch $(STAMP)
 
 # The tests also run real local generation: llama-cpp-python builds from source (about 5 minutes, once).
 $(LLM_STAMP): $(STAMP)
-	$(PIP) -e '.[dev,openai,llamacpp]'
+	$(PIP) -e '.[dev,st,openai,llamacpp]'
 	touch $(LLM_STAMP)
 
 install: $(STAMP)
@@ -40,7 +40,7 @@ check: lint test
 
 ## Benchmarks (read ../shared/bench when it is there); they print Markdown tables.
 bench: install
-	$(PIP) -e '.[dev,bench]'
+	$(PIP) -e '.[dev,st,bench]'
 	$(PY) -m bench.retrieval
 	$(PY) -m bench.answers --plot bench/answers.png --before bench/answers_before.json
 	$(PY) -m bench.checks

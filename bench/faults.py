@@ -78,8 +78,8 @@ def tracebacks(*outputs: bytes | str) -> int:
     return sum((o.decode("utf-8", "replace") if isinstance(o, bytes) else o).count("Traceback") for o in outputs)
 
 
-def inspect(data: Path) -> tuple[int, int, int]:
-    """(mixed articles, leftover rows, articles at version 2) of the index in `data`, read directly."""
+def inspect(data: Path) -> tuple[int, int, int, int]:
+    """(mixed articles, leftover rows, articles at version 2, articles) of the index in `data`, read directly."""
     from bot.chain import open_store
     from bot.settings import Settings
 
@@ -96,7 +96,7 @@ def inspect(data: Path) -> tuple[int, int, int]:
             mixed += 1
         updated += marked == {True}
     check = store.check()
-    return mixed, check.leftover_rows + len(check.incomplete), updated
+    return mixed, check.leftover_rows + len(check.incomplete), updated, len(records)
 
 
 def kill_drill(root: Path, count: int, points: int, replacing: bool) -> Row:
@@ -114,6 +114,7 @@ def kill_drill(root: Path, count: int, points: int, replacing: bool) -> Row:
     citebot(scratch / "data", "index", "sync", str(articles))
     full = time.monotonic() - started
     shutil.rmtree(scratch)
+    midway = dirty = 0
     for point in range(1, points + 1):
         data = root / f"run-{row.drill[-7:]}-{point}"
         if data0.exists():
@@ -124,9 +125,12 @@ def kill_drill(root: Path, count: int, points: int, replacing: bool) -> Row:
         time.sleep(full * point / (points + 1))
         process.send_signal(signal.SIGKILL)
         process.communicate()
-        mixed, _, _ = inspect(data)
+        mixed, stale, updated, indexed = inspect(data)
+        progress = updated if replacing else indexed
+        midway += 0 < progress < count
+        dirty += stale > 0
         done = citebot(data, "index", "sync", str(articles), "--json")
-        _, leftovers, updated = inspect(data)
+        _, leftovers, updated, _ = inspect(data)
         row.runs += 1
         row.mixed += mixed
         row.leftovers += leftovers
@@ -134,7 +138,11 @@ def kill_drill(root: Path, count: int, points: int, replacing: bool) -> Row:
         if done.returncode != 0 or (replacing and updated != count):
             row.notes.append(f"point {point}: next sync rc {done.returncode}, {updated}/{count} at the new version")
         shutil.rmtree(data, ignore_errors=True)
-    row.notes.insert(0, f"a full sync took {full:.1f} s; killed at {points} evenly spaced points")
+    row.notes.insert(
+        0,
+        f"a full sync took {full:.1f} s (model loading included); of {points} kills, {midway} left some but not "
+        f"all articles done and {dirty} left rows to collect",
+    )
     return row
 
 
@@ -155,7 +163,7 @@ def concurrent_drill(root: Path, count: int) -> Row:
         for _ in range(2)
     ]
     outputs = [p.communicate() for p in both]
-    mixed, leftovers, updated = inspect(data)
+    mixed, leftovers, updated, _ = inspect(data)
     row.runs, row.mixed, row.leftovers = 1, mixed, leftovers
     row.tracebacks = tracebacks(*[o for pair in outputs for o in pair])
     codes = [p.returncode for p in both]

