@@ -8,10 +8,8 @@ from __future__ import annotations
 import json
 import re
 import socket
-import subprocess
-import sys
+import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -81,39 +79,30 @@ def test_the_checks_catch_what_the_small_model_gets_wrong(local_chain: Chain) ->
 
 @pytest.fixture(scope="module")
 def llama_server() -> Iterator[str]:
-    """llama.cpp's OpenAI-compatible server on a free localhost port."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    command = [
-        sys.executable,
-        "-m",
-        "llama_cpp.server",
-        "--model",
-        str(gguf_path("smollm2")),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--n_ctx",
-        "4096",
-        "--model_alias",
-        "smollm2",
-    ]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}/v1"
+    """llama.cpp's OpenAI-compatible server (llama_cpp.server's app under uvicorn) on a socket bound to port 0
+    here, so no other process can take the port between choosing and binding it."""
+    import uvicorn
+    from llama_cpp.server.app import create_app
+    from llama_cpp.server.settings import ModelSettings, ServerSettings
+
+    model = ModelSettings(model=str(gguf_path("smollm2")), model_alias="smollm2", n_ctx=4096, verbose=False)
+    app = create_app(server_settings=ServerSettings(host="127.0.0.1"), model_settings=[model])
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
     try:
         for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{base}/models", timeout=1).read()
+            if server.started:
                 break
-            except OSError:
-                assert server.poll() is None, "llama_cpp.server exited"
-                time.sleep(0.2)
-        yield base
+            assert thread.is_alive(), "the llama.cpp server stopped"
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/v1"
     finally:
-        server.terminate()
-        server.wait(10)
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
 
 
 def test_openai_integration_against_a_local_llama_cpp_server(sample_chain: Chain, llama_server: str) -> None:

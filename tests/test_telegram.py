@@ -250,13 +250,20 @@ def test_in_groups_only_mentions_replies_and_ask_are_answered(setup: Setup) -> N
     group = {"chat_id": -100, "chat_type": "group"}
 
     async def scenario(api: BotApi) -> None:
-        api.push(message(QUESTION, **group))
+        ignored = message(QUESTION, **group)
+        api.push(ignored)
         await quiet(api, -100)
-        mention = f"@citebot_test_bot {QUESTION}"
-        api.push(message(mention, entities=[{"type": "mention", "offset": 0, "length": 17}], **group))
+        mention = message(
+            f"@citebot_test_bot {QUESTION}", entities=[{"type": "mention", "offset": 0, "length": 17}], **group
+        )
+        api.push(mention)
         assert "[1]" in (await replies(api, -100))[0]["text"]
         api.push(message(f"/ask {QUESTION}", **group))
-        assert "[1]" in (await replies(api, -100, count=2))[1]["text"]
+        sent = await replies(api, -100, count=2)
+        assert "[1]" in sent[1]["text"]
+        # The barrier: both later messages were answered, and nothing ever answered the first one.
+        answered = [m["reply_parameters"]["message_id"] for m in api.sent("sendMessage", -100)]
+        assert len(answered) == 2 and ignored["message"]["message_id"] not in answered
 
     run_bot(setup, scenario)
 
@@ -320,6 +327,9 @@ def test_non_text_messages_get_a_friendly_explanation_and_other_chats_are_ignore
         assert "I only read text" in (await replies(api, 1))[0]["text"]
         api.push(message(QUESTION, chat_id=3, user_id=3))
         await quiet(api, 3)
+        api.push(message("/help", chat_id=1, user_id=1))  # the barrier: a later update is handled...
+        await replies(api, 1, count=2)
+        assert api.sent("sendMessage", 3) == []  # ...and the other chat still got nothing
 
     run_bot(setup, scenario, allowed_chat_ids=frozenset({1}))
 
