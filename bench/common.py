@@ -76,26 +76,35 @@ def news_markdown(title: str, text: str) -> str:
 
 
 def start_chroma(path: Path, attempts: int = 200) -> tuple[subprocess.Popen, str]:
-    """A real `chroma run` server storing under `path`, on a free loopback port, and its URL; the caller
-    stops it. Raises RuntimeError when it does not answer its heartbeat after `attempts` tries 0.1 s apart."""
-    import socket
+    """A real `chroma run` server storing under `path` and its URL; the caller stops it. The server binds port 0
+    itself (the port is read from its listening socket, so nothing can take it between choosing and binding).
+    Raises RuntimeError when it does not answer its heartbeat after `attempts` tries 0.1 s apart."""
+    import psutil
 
     chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     server = subprocess.Popen(
-        [chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        [chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", "0"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}"
+    url = ""
     for _ in range(attempts):
-        try:
-            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
-            return server, url
-        except OSError:
-            time.sleep(0.1)
+        if server.poll() is not None:
+            break
+        if not url:
+            listening = [
+                c.laddr.port
+                for c in psutil.Process(server.pid).net_connections(kind="tcp")
+                if c.status == psutil.CONN_LISTEN
+            ]
+            url = f"http://127.0.0.1:{listening[0]}" if listening else ""
+        if url:
+            try:
+                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
+                return server, url
+            except OSError:
+                pass
+        time.sleep(0.1)
     server.terminate()
     server.wait(timeout=10)
     raise RuntimeError("chroma server did not start")
