@@ -18,6 +18,7 @@ def prompts_dir() -> Path:
         raise PromptError("the prompt templates (bot.prompt_files) are not installed; reinstall citebot")
     return Path(spec.origin).parent
 
+
 REQUIRED_FIELDS = {
     "answer": {"passages", "question", "language", "not_in_articles"},
     "condense": {"history", "question"},

@@ -1,6 +1,16 @@
-"""Showing an article's versions (the catalog keeps them: ArticleRecord.versions)."""
+"""An article's versions: stamping a new one with its time and what changed, and showing them (the catalog
+keeps them in ArticleRecord.history; ArticleRecord.versions reads them)."""
 
 from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from index.store import ArticleRecord
+
+MAX_VERSIONS = 50  # versions kept in an article's history (the catalog row carries them)
 
 
 def version_line(version: dict) -> str:
@@ -17,3 +27,33 @@ def version_line(version: dict) -> str:
         else "changes not recorded"
     )
     return f"{version.get('indexed_at') or 'before versions were kept':<20}  v {version['version']}  {dates or 'no date'}: {what}"
+
+
+def with_version(record: ArticleRecord, old: ArticleRecord | None, changes: dict[str, int]) -> ArticleRecord:
+    """`record` stamped with its indexing time and its version history (newest first) on top of `old`'s."""
+    now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    entry = {
+        "version": record.version,
+        "indexed_at": now,
+        "published": record.date,
+        "modified": record.modified,
+        "changes": changes,
+    }
+    history = [entry, *(old.versions() if old else [])][:MAX_VERSIONS]
+    return replace(record, indexed_at=now, history=json.dumps(history, ensure_ascii=False))
+
+
+def passage_changes(before: list[str], after: list[str]) -> dict[str, int]:
+    """Passages added, changed (replaced in place) and removed from one version to the next."""
+    counts = {"added": 0, "changed": 0, "removed": 0}
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
+        if op == "replace":
+            changed = min(i2 - i1, j2 - j1)
+            counts["changed"] += changed
+            counts["removed"] += i2 - i1 - changed
+            counts["added"] += j2 - j1 - changed
+        elif op == "delete":
+            counts["removed"] += i2 - i1
+        elif op == "insert":
+            counts["added"] += j2 - j1
+    return counts

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import difflib
-import json
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 from index.articles import SUPPORTED_SUFFIXES, article_id_for, file_digest, load_article, read_article_bytes
 from index.embeddings import ReusingEmbeddings
 from index.errors import ArticleError, printable
+from index.history import passage_changes, with_version
 from index.passages import Passage, split_passages
 from index.sentences import sentence_spans
 from index.store import ArticleRecord, PassageStore, SentenceRow
 
 KEEP_WRITTEN = 20_000  # passages of a run kept to update the saved search state without reading them back
-MAX_VERSIONS = 50  # versions kept in an article's history (the catalog row carries them)
 BATCH_PASSAGES = 250
 PROGRESS_TEXTS = 2_000  # a batch with this many texts to embed (passages and sentences) shows its own bar
 EMBED_CHUNK = 256  # changed passages written (and committed) together; the writer overlaps the next batch
@@ -260,7 +257,6 @@ class Indexer:
         batch.clear()
         self.embeddings.forget()
 
-
     def _embed(self, texts: list[str], label: str) -> list[list[float]]:
         """Embed texts; a big batch (a long article) shows its own progress bar."""
         if not self.progress or len(texts) < PROGRESS_TEXTS:
@@ -319,36 +315,6 @@ class _Prepared:
     sentences: list[SentenceRow]
     updated: bool
     new_texts: int
-
-
-def with_version(record: ArticleRecord, old: ArticleRecord | None, changes: dict[str, int]) -> ArticleRecord:
-    """`record` stamped with its indexing time and its version history (newest first) on top of `old`'s."""
-    now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    entry = {
-        "version": record.version,
-        "indexed_at": now,
-        "published": record.date,
-        "modified": record.modified,
-        "changes": changes,
-    }
-    history = [entry, *(old.versions() if old else [])][:MAX_VERSIONS]
-    return replace(record, indexed_at=now, history=json.dumps(history, ensure_ascii=False))
-
-
-def passage_changes(before: list[str], after: list[str]) -> dict[str, int]:
-    """Passages added, changed (replaced in place) and removed from one version to the next."""
-    counts = {"added": 0, "changed": 0, "removed": 0}
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
-        if op == "replace":
-            changed = min(i2 - i1, j2 - j1)
-            counts["changed"] += changed
-            counts["removed"] += i2 - i1 - changed
-            counts["added"] += j2 - j1 - changed
-        elif op == "delete":
-            counts["removed"] += i2 - i1
-        elif op == "insert":
-            counts["added"] += j2 - j1
-    return counts
 
 
 def sentence_rows(passages: list[Passage]) -> list[SentenceRow]:
