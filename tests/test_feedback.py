@@ -76,7 +76,8 @@ def test_votes_become_a_suite_case_in_two_commands(setup: Setup, tmp_path: Path)
         assert (await answered(api, forged))["show_alert"]
 
         api.push(message("/stats", chat_id=ADMIN, user_id=ADMIN))
-        assert "feedback: 👍 1, 👎 2" in (await replies(api, ADMIN))[0]["text"]
+        stats = (await replies(api, ADMIN))[0]["text"]
+        assert "feedback: 👍 1, 👎 2" in stats and "answers delivered: 2 (waiting 0, dropped 0" in stats
 
     run_bot(setup, scenario)
     data = setup.settings.data_dir

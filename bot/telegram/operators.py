@@ -219,11 +219,15 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     records = await asyncio.to_thread(svc.store.articles)
     p50, p95 = svc.stats.percentiles()
     asked = len(svc.stats.latencies_ms)
+    courier = svc.courier
+    waiting = len(await asyncio.to_thread(courier.outbox.pending))
     lines = [
         f"articles: {len(records)}",
         f"passages: {sum(r.passages for r in records.values())}",
         f"questions answered: {asked - svc.stats.refused} (of {asked}; {svc.stats.refused} not in the articles)",
         f"latency p50 / p95: {p50:.0f} / {p95:.0f} ms",
+        f"answers delivered: {courier.delivered} (waiting {waiting}, dropped {courier.dropped}, "
+        f"maybe delivered {courier.unsure})",
         "feedback: "
         + ("👍 {}, 👎 {}".format(*svc.feedback.counts()) if svc.feedback else "off (FEEDBACK_ENABLED=false)"),
         "operator actions: " + (", ".join(f"{k} {v}" for k, v in sorted(svc.stats.operator_actions.items())) or "none"),
