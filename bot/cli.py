@@ -157,7 +157,8 @@ def index_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     if not records:
         typer.echo("No articles indexed. Add some with `citebot index add PATH` or `citebot index sync`.")
     for r in records:
-        typer.echo(f"{r.id}  {r.date or '----'}  {r.passages:3d} passages  {r.title}")
+        updated = f"  (updated {r.modified})" if r.modified and r.modified != r.date else ""
+        typer.echo(f"{r.id}  {r.date or '----'}  {r.passages:3d} passages  {r.title}{updated}")
 
 
 @feedback_app.command("list")

@@ -78,6 +78,7 @@ def test_a_link_is_fetched_saved_indexed_and_its_update_shows_in_answers(
 
     human = cli("ask", "Wanneer wordt de opening van de watertoren verwacht?").stdout  # type: ignore[attr-defined]
     assert "2027" in human and "(2024-05-14, bijgewerkt 2024-05-16)" in human
+    assert "Watertoren wordt uitkijkpunt  (updated 2024-05-16)" in cli("index", "list").stdout  # type: ignore[attr-defined]
     listing = cli("index", "history", article_id).stdout  # type: ignore[attr-defined]
     assert "updated 2024-05-16: 1 added, 0 changed, 0 removed passages" in listing
 
