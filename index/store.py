@@ -238,24 +238,21 @@ class PassageStore:
         """Hold the store's write lock (one indexing run at a time; re-entrant); nothing without a lock."""
         return self._lock.held() if self._lock else nullcontext()
 
-    def stored_vectors(self, article_id: str) -> dict[str, list[float]]:
-        """Text -> vector of everything stored for an article (passages and their sentences), so unchanged text
-        is not embedded again."""
-        out: dict[str, list[float]] = {}
+    def stored(self, article_id: str, version: str) -> tuple[dict[str, list[float]], list[str]]:
+        """One read of an article's rows: text -> vector of everything stored for it (passages and their
+        sentences, so unchanged text is not embedded again), and the passage texts of `version`, in order."""
+        vectors: dict[str, list[float]] = {}
+        ordered: list[tuple[int, str]] = []
         rows = self._passages.get(where={"article_id": article_id}, include=["documents", "embeddings", "metadatas"])
         for text, vector, meta in zip(rows["documents"], rows["embeddings"], rows["metadatas"], strict=True):
-            out[text] = [float(x) for x in vector]
+            vectors[text] = [float(x) for x in vector]
+            if meta.get("version") == version:
+                ordered.append((int(meta["ordinal"]), text))
             sentences = [text[s:e] for s, e in sentence_spans(text)]
             packed = _unpack(meta.get(SENTENCE_VECTORS))
             if len(packed) == len(sentences):  # the same splitter: reuse (float16 is exact enough to rank)
-                out.update({t: v.astype(np.float32).tolist() for t, v in zip(sentences, packed, strict=True)})
-        return out
-
-    def stored_texts(self, article_id: str) -> list[str]:
-        """The passage texts of an article's current version, in order."""
-        rows = self._passages.get(where={"article_id": article_id}, include=["documents", "metadatas"])
-        ordered = sorted(zip(rows["metadatas"], rows["documents"], strict=True), key=lambda r: int(r[0]["ordinal"]))
-        return [text for _, text in ordered]
+                vectors.update({t: v.astype(np.float32).tolist() for t, v in zip(sentences, packed, strict=True)})
+        return vectors, [text for _, text in sorted(ordered)]
 
     def write_article(self, record: ArticleRecord, passages: list[Passage], sentences: list[SentenceRow]) -> None:
         """Replace an article by a new version: write new rows, commit the catalog, drop the old rows."""

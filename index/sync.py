@@ -225,18 +225,15 @@ class Indexer:
             url=article.url,
             modified=article.modified or "",
         )
-        if old and old.version == record.version:  # the same text (a rewrite repairs its rows)
+        if old and old.version == record.version and not rewrite:
+            self.store.touch(replace(record, indexed_at=old.indexed_at, history=old.history))
+            return article_id
+        stored_vectors, old_texts = self.store.stored(article_id, old.version) if old else ({}, [])
+        self.embeddings.remember(stored_vectors)
+        if old and old.version == record.version:  # the same text, rewritten to repair its rows
             record = replace(record, indexed_at=old.indexed_at, history=old.history)
-            if not rewrite:
-                self.store.touch(record)
-                return article_id
-        elif old:
-            changes = passage_changes(self.store.stored_texts(article_id), [p.text for p in passages])
-            record = with_version(record, old, changes)
         else:
-            record = with_version(record, None, {"added": len(passages), "changed": 0, "removed": 0})
-        if old:
-            self.embeddings.remember(self.store.stored_vectors(article_id))
+            record = with_version(record, old, passage_changes(old_texts, [p.text for p in passages]))
         new_texts = sum(1 for p in passages if p.text not in self.embeddings.known)
         return _Prepared(record, passages, sentence_rows(passages), updated=old is not None, new_texts=new_texts)
 

@@ -209,7 +209,7 @@ def test_an_index_with_a_sentence_collection_is_migrated_without_embedding(tmp_p
     embeddings = ReusingEmbeddings(HashVectors())
     store = PassageStore(client, embeddings)
     assert LEGACY_SENTENCES not in {c.name for c in client.list_collections()}
-    stored = store.stored_vectors(record.id)
+    stored, _ = store.stored(record.id, record.version)
     for _, _, sentence in pieces:  # every sentence vector survived, exactly as stored
         np.testing.assert_allclose(stored[sentence], vectors.embed_documents([sentence])[0], atol=2e-3)
     assert embeddings.embedded == 0
