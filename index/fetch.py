@@ -149,36 +149,9 @@ def fetch_article(link: str, *, allow_private: bool = False, timeout: float = TI
     return FetchedArticle(url, final, (title or final).strip(), published, modified, markdown)
 
 
-@dataclass(frozen=True)
-class SavedArticle:
-    path: Path
-    previous: bytes | None  # the file's bytes before (None: a new file); `restore` puts them back
-
-
-def save_article(article: FetchedArticle, folder: Path) -> SavedArticle:
-    """Write (or overwrite) the article's file in `folder`; an unchanged article keeps its file as it is."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / file_name_for(article.url)
-    previous = path.read_bytes() if path.exists() else None
-    text = article.file_text(datetime.now(UTC))
-    if previous is not None and _without_fetched(previous.decode("utf-8", "replace")) == _without_fetched(text):
-        return SavedArticle(path, previous)  # the same article: leave the file (and its hash) alone
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
-    return SavedArticle(path, previous)
-
-
-def restore(saved: SavedArticle) -> None:
-    """Undo `save_article` (indexing the new file failed)."""
-    if saved.previous is None:
-        saved.path.unlink(missing_ok=True)
-    else:
-        saved.path.write_bytes(saved.previous)
-
-
-def _without_fetched(text: str) -> str:
-    return re.sub(r"^fetched: .*$", "", text, count=1, flags=re.MULTILINE)
+def _without_fetched(data: bytes) -> bytes:
+    """A saved article without its `fetched:` line (the one line that changes when nothing else does)."""
+    return re.sub(rb"^fetched: .*$", b"", data, count=1, flags=re.MULTILINE)
 
 
 def add_links(indexer: Indexer, links: list[str], folder: Path, *, allow_private: bool = False) -> SyncReport:
@@ -187,12 +160,13 @@ def add_links(indexer: Indexer, links: list[str], folder: Path, *, allow_private
     report = SyncReport()
     for link in links:
         try:
-            saved = save_article(fetch_article(link, allow_private=allow_private), folder)
+            article = fetch_article(link, allow_private=allow_private)
         except ArticleError as exc:
             report.failed.append(Failure(exc.path, exc.reason))
             continue
-        one = indexer.add([saved.path])
-        if not one.ok:
-            restore(saved)
-        report = report.merged(one)
+        target = folder / file_name_for(article.url)
+        data = article.file_text(datetime.now(UTC)).encode("utf-8")
+        if target.exists() and _without_fetched(target.read_bytes()) == _without_fetched(data):
+            data = target.read_bytes()  # the same article: leave the file (and its hash) alone
+        report = report.merged(indexer.keep(target, data))
     return report

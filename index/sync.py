@@ -99,6 +99,24 @@ class Indexer:
             written = self._index_files([(f, title) for f in files], report)
             return self._done(report, written)
 
+    def keep(self, target: Path, data: bytes) -> SyncReport:
+        """Put `data` in the articles folder as `target` and index it; when indexing fails the folder is as
+        it was (a new file removed, a replaced one back). Bytes equal to the file's are not written again."""
+        with self.store.writing():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            previous = target.read_bytes() if target.exists() else None
+            if data != previous:
+                temporary = target.with_name(f".{target.name}.tmp")
+                temporary.write_bytes(data)
+                temporary.replace(target)
+            report = self.add([target])
+            if not report.ok and data != previous:
+                if previous is None:
+                    target.unlink(missing_ok=True)
+                else:
+                    target.write_bytes(previous)
+            return report
+
     def reindex(self, records: Iterable[ArticleRecord], *, rewrite: bool = False) -> SyncReport:
         """Index the files of catalog records again (after a model change), keeping their titles; `rewrite`
         writes every passage again even when the file did not change (repairing missing rows)."""

@@ -323,3 +323,17 @@ def test_a_long_article_shows_its_own_progress_bar(
     assert indexer.add([articles_dir]).added == ["loekasjenko-interview-2023-08"]
     err = capsys.readouterr().err
     assert "embedding loekasjenko-interview-2023-08" in err and "text/s" in err
+
+
+def test_keep_puts_a_file_back_when_indexing_it_fails(tmp_path: Path, make_indexer: Callable[[], Indexer]) -> None:
+    indexer = make_indexer()
+    indexer.max_chars = 1_000  # so that a long text fails at indexing, after it was written
+    folder = tmp_path / "artikels"
+    target = folder / "nieuws.md"
+    good = b"# Nieuws\n\nDe brug over de Schelde gaat in mei open.\n"
+    assert indexer.keep(target, good).added == ["nieuws"]
+    failed = indexer.keep(target, b"# Nieuws\n\n" + b"Een heel lange zin over de brug. " * 100)
+    assert not failed.ok and "CITEBOT_MAX_ARTICLE_CHARS" in failed.failed[0].error
+    assert target.read_bytes() == good  # the replaced file is back
+    assert not indexer.keep(folder / "nieuw.md", b"# Nieuw\n\n" + b"Lang. " * 400).ok
+    assert sorted(p.name for p in folder.iterdir()) == ["nieuws.md"]  # the new one is gone

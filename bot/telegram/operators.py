@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import shutil
-import tempfile
 from collections.abc import Callable, Coroutine
 from html import escape
 from pathlib import Path
@@ -115,16 +113,14 @@ async def add_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     telegram_file = await context.bot.get_file(document.file_id)
     data = bytes(await telegram_file.download_as_bytearray())
-    with tempfile.TemporaryDirectory() as folder:
-        candidate = Path(folder) / name
-        candidate.write_bytes(data)
-        try:
-            await asyncio.to_thread(load_article, candidate)
-        except IndexingError as exc:  # the reason only: no server paths in chat
-            reason = exc.reason if isinstance(exc, ArticleError) else str(exc)
-            await reply(message, f"<b>{escape(name)}</b> was not added: {escape(reason)}")
-            return
-        report = await _indexing(svc, lambda: _keep_and_index(svc, candidate))
+    try:
+        await asyncio.to_thread(load_article, Path(name), data=data)
+    except IndexingError as exc:  # the reason only: no server paths in chat
+        reason = exc.reason if isinstance(exc, ArticleError) else str(exc)
+        await reply(message, f"<b>{escape(name)}</b> was not added: {escape(reason)}")
+        return
+    target = svc.settings.articles_dir / name
+    report = await _indexing(svc, lambda: svc.indexer.keep(target, data))
     await reply(message, report_html(report))
 
 
@@ -160,22 +156,6 @@ async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lines.append(escape(record.url))
     lines += [f"• {escape(version_line(v))}" for v in record.versions()]
     await reply(update.effective_message, "\n".join(lines))
-
-
-def _keep_and_index(svc: Services, candidate: Path) -> SyncReport:
-    """Copy into the articles folder and index; on failure the folder is as it was."""
-    folder = svc.settings.articles_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / candidate.name
-    backup = target.read_bytes() if target.exists() else None
-    shutil.copyfile(candidate, target)
-    report = svc.indexer.add([target])
-    if not report.ok:
-        if backup is None:
-            target.unlink()
-        else:
-            target.write_bytes(backup)
-    return report
 
 
 @admins_only
