@@ -47,9 +47,12 @@ class Article:
 def article_id_for(path: Path) -> str:
     """A stable, readable id from the file name: lower case, words (of any script) joined by dashes, so
     'Ωμέγα.txt' is 'ωμέγα' and '日本語.txt' is '日本語'; a name without letters or digits gets a short hash."""
-    stem = unicodedata.normalize("NFC", path.stem).lower()
-    slug = re.sub(r"[\W_]+", "-", stem).strip("-")
-    return slug or "article-" + hashlib.sha256(path.name.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return slug(path.stem) or "article-" + hashlib.sha256(path.name.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+
+
+def slug(text: str) -> str:
+    """Lower-case words of any script joined by dashes ('' when there are none)."""
+    return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", text).lower()).strip("-")
 
 
 def file_digest(data: bytes) -> str:

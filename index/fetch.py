@@ -13,7 +13,6 @@ import hashlib
 import ipaddress
 import re
 import socket
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +20,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from index.articles import html_article, modified_date
+from index.articles import html_article, modified_date, slug
 from index.errors import ArticleError
 from index.sync import Failure, Indexer, SyncReport
 
@@ -63,18 +62,21 @@ def normalise_url(text: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc, parts.path or "/", parts.query, ""))
 
 
+LINK_MESSAGE = re.compile(r"^\s*<?https?://\S+>?\s*$", re.IGNORECASE)  # a text that is just a link
+
+
 def looks_like_url(text: str) -> bool:
-    return bool(re.fullmatch(r"\s*<?https?://\S+>?\s*", text, re.IGNORECASE))
+    return LINK_MESSAGE.match(text) is not None
 
 
 def file_name_for(url: str) -> str:
     """A readable, stable file name for a link: its last path words plus a short hash of the whole link."""
     parts = urlsplit(url)
-    words = [w for w in parts.path.split("/") if w] or [parts.hostname or "article"]
-    stem = re.sub(r"\.(s?html?|php|aspx?)$", "", words[-1], flags=re.IGNORECASE)
-    slug = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", stem).lower()).strip("-")[:60].strip("-")
+    segments = [w for w in parts.path.split("/") if w] or [parts.hostname or "article"]
+    stem = re.sub(r"\.(s?html?|php|aspx?)$", "", segments[-1], flags=re.IGNORECASE)
+    words = slug(stem)[:60].strip("-")
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:8]
-    return f"{slug or 'article'}-{digest}.md"
+    return f"{words or 'article'}-{digest}.md"
 
 
 def check_address(url: str, allow_private: bool) -> None:

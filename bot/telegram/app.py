@@ -29,6 +29,7 @@ from bot.telegram.persistence import ChatStatePersistence
 from bot.telegram.services import KEY, Services
 from bot.telegram.texts import text
 from bot.telegram.webhook import listening_socket, webhook_options
+from index.fetch import LINK_MESSAGE
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +149,7 @@ def add_handlers(application: Application, settings: Settings) -> None:
     on(CallbackQueryHandler(conversation.on_source_button, pattern=r"^src:"))
     on(CallbackQueryHandler(conversation.on_scope_button, pattern=r"^scope:"))
     on(CallbackQueryHandler(conversation.on_feedback_button, pattern=r"^fb:"))
-    on(MessageHandler(filters.ChatType.PRIVATE & filters.Regex(r"^\s*<?https?://\S+>?\s*$"), operators.add_link))
+    on(MessageHandler(filters.ChatType.PRIVATE & filters.Regex(LINK_MESSAGE), operators.add_link))
     on(MessageHandler(filters.TEXT & ~filters.COMMAND, conversation.on_text))
     on(MessageHandler(~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL, conversation.not_text))
     application.add_error_handler(on_error)
