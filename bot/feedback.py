@@ -16,12 +16,13 @@ import secrets
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.privatefile import write_private
+from index.history import utc_stamp
 from index.store import ArticleRecord
 
 SALT_FILE = "feedback-salt"
@@ -55,7 +56,7 @@ class FeedbackStore:
         """Record (or change) a reader's vote on an answer; True when it was new or changed."""
         key = f"{self.hashed(chat_id)}:{number}"
         voter = self.hashed(user_id)
-        at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        at = utc_stamp()
         with self._lock:
             before = self._db.execute(
                 "SELECT vote FROM votes WHERE answer_key = ? AND voter = ?", (key, voter)
@@ -84,9 +85,7 @@ def _salt(path: Path) -> str:
         if len(kept) >= 32:
             return kept
     salt = secrets.token_hex(32)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as fh:
-        fh.write(salt)
+    write_private(path, salt)
     return salt
 
 

@@ -14,7 +14,6 @@ import ipaddress
 import re
 import socket
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -22,6 +21,7 @@ import httpx
 
 from index.articles import html_article, modified_date, slug
 from index.errors import ArticleError
+from index.history import utc_stamp
 from index.sync import Failure, Indexer, SyncReport
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024
@@ -43,13 +43,13 @@ class FetchedArticle:
     modified: str | None
     markdown: str  # the cleaned article text
 
-    def file_text(self, fetched_at: datetime) -> str:
+    def file_text(self, fetched_at: str) -> str:
         front = [f"url: {self.final_url}"]
         if self.published:
             front.append(f"published: {self.published}")
         if self.modified and self.modified != self.published:
             front.append(f"modified: {self.modified}")
-        front.append(f"fetched: {fetched_at.isoformat(timespec='seconds').replace('+00:00', 'Z')}")
+        front.append(f"fetched: {fetched_at}")
         return "---\n" + "\n".join(front) + f"\n---\n# {self.title}\n\n{self.markdown.strip()}\n"
 
 
@@ -167,7 +167,7 @@ def add_links(indexer: Indexer, links: list[str], folder: Path, *, allow_private
             report.failed.append(Failure(exc.path, exc.reason))
             continue
         target = folder / file_name_for(article.url)
-        data = article.file_text(datetime.now(UTC)).encode("utf-8")
+        data = article.file_text(utc_stamp()).encode("utf-8")
         if target.exists() and _without_fetched(target.read_bytes()) == _without_fetched(data):
             data = target.read_bytes()  # the same article: leave the file (and its hash) alone
         report = report.merged(indexer.keep(target, data))

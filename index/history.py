@@ -29,9 +29,14 @@ def version_line(version: dict) -> str:
     return f"{version.get('indexed_at') or 'before versions were kept':<20}  v {version['version']}  {dates or 'no date'}: {what}"
 
 
+def utc_stamp() -> str:
+    """Now, in UTC, as '2026-11-24T18:30:00Z' (versions, fetched articles and votes are stamped so)."""
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
 def with_version(record: ArticleRecord, old: ArticleRecord | None, changes: dict[str, int]) -> ArticleRecord:
     """`record` stamped with its indexing time and its version history (newest first) on top of `old`'s."""
-    now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    now = utc_stamp()
     entry = {
         "version": record.version,
         "indexed_at": now,

@@ -9,7 +9,6 @@ a reverse proxy terminates TLS and forwards the URL's path to it.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import secrets
 import socket
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.privatefile import write_private
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -56,12 +56,7 @@ def webhook_secret(settings: Settings) -> str:
     if kept:
         log.warning("the webhook secret in %s is not valid for Telegram; making a new one", path)
     secret = secrets.token_urlsafe(32)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{SECRET_FILE}.{os.getpid()}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(secret + "\n")
-    os.replace(temporary, path)
+    write_private(path, secret + "\n")
     log.info("generated a webhook secret and kept it in %s", path)
     return secret
 
