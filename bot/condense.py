@@ -14,7 +14,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 
 from bot.answer.types import Turn
 from bot.deadline import run_within
-from bot.llmcache import LlmCache
+from bot.llmcache import LlmCache, cached_call
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +49,12 @@ class LlmCondenser:
 
     def _rewrite(self, prompt: str) -> str:
         messages: list[BaseMessage] = [HumanMessage(prompt)]
-        key = LlmCache.key(self.llm, messages) if self.cache else None
-        if self.cache and key and (cached := self.cache.get(key)) is not None:
-            return cached
-        with self.lock:
-            text = self.llm.invoke(messages).text.strip()
-        if self.cache and key:
-            self.cache.put(key, text)
-        return text
+
+        def ask() -> str:
+            with self.lock:
+                return self.llm.invoke(messages).text.strip()
+
+        return cached_call(self.cache, self.llm, messages, ask)
 
     def __call__(self, question: str, history: Sequence[Turn]) -> str:
         if not history:

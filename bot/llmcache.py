@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -60,3 +61,18 @@ class LlmCache:
     def stats(self) -> dict[str, int]:
         with self._lock:
             return {"hits": self.hits, "misses": self.misses}
+
+
+def cached_call(
+    cache: LlmCache | None, llm: BaseChatModel, messages: list[BaseMessage], call: Callable[[], str]
+) -> str:
+    """`call()`'s text, from `cache` when it has this model and these messages (else kept there); a call
+    that raises is not kept."""
+    if cache is None:
+        return call()
+    key = LlmCache.key(llm, messages)
+    text = cache.get(key)
+    if text is None:
+        text = call()
+        cache.put(key, text)
+    return text

@@ -19,7 +19,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from bot.answer.checks import AnswerChecker, CheckReport, parse_sentences
 from bot.answer.types import FALLBACK_NOTE, NOT_IN_ARTICLES, Answer, Answerer, Citation
 from bot.deadline import DeadlinePassed, remaining, run_within
-from bot.llmcache import LlmCache
+from bot.llmcache import LlmCache, cached_call
 from bot.prompts import split_prompt
 from index.retrieve import Hit
 
@@ -85,9 +85,9 @@ class LlmAnswerer:
         """The model's text, streamed to `on_partial`; raises DeadlinePassed after `timeout` seconds or at the
         question's deadline. The stream stops at the deadline too (between chunks here, and inside the HTTP
         client for servers: see bot/deadline.py), so no worker outlives the question."""
-        key = LlmCache.key(self.llm, messages) if self.cache else None
-        if self.cache and key and (cached := self.cache.get(key)) is not None:
-            return cached
+        return cached_call(self.cache, self.llm, messages, lambda: self._generate(messages, on_partial))
+
+    def _generate(self, messages: list[BaseMessage], on_partial: Partial | None) -> str:
         stop = threading.Event()
 
         def run() -> str:
@@ -108,13 +108,10 @@ class LlmAnswerer:
             return "".join(parts)
 
         try:
-            text = run_within(self._pool, run, self.timeout)
+            return run_within(self._pool, run, self.timeout)
         except DeadlinePassed:
             stop.set()
             raise
-        if self.cache and key and not stop.is_set():
-            self.cache.put(key, text)
-        return text
 
     def answer(
         self, question: str, query: str, hits: list[Hit], language: str, on_partial: Partial | None = None

@@ -81,9 +81,6 @@ class Outbox:
         with self._lock:
             self._db.execute("DELETE FROM letters WHERE id = ?", (letter_id,))
 
-    def close(self) -> None:
-        self._db.close()
-
     @staticmethod
     def _body(letter: Letter) -> str:
         fields = {k: v for k, v in letter.__dict__.items() if k != "id"}
@@ -140,11 +137,6 @@ class Courier:
         if pending:
             log.info("outbox: %d undelivered answer(s) from before; delivering", len(pending))
         return len(pending)
-
-    async def idle(self) -> None:
-        """Wait until every chat's letters are delivered or dropped."""
-        while self._chats:
-            await asyncio.gather(*self._chats.values(), return_exceptions=True)
 
     async def stop(self) -> None:
         """Stop delivering (undelivered letters stay in the outbox for the next start)."""
