@@ -23,6 +23,7 @@ import yaml
 
 from bot.privatefile import write_private
 from index.history import utc_stamp
+from index.passages import parse_passage_id
 from index.store import ArticleRecord
 
 SALT_FILE = "feedback-salt"
@@ -52,20 +53,12 @@ class FeedbackStore:
     def hashed(self, value: int | str) -> str:
         return hashlib.sha256(f"{self._salt}:{value}".encode()).hexdigest()[:16]
 
-    def vote(self, chat_id: int, number: int | str, user_id: int, vote: int, answer: dict[str, Any]) -> bool:
-        """Record (or change) a reader's vote on an answer; True when it was new or changed."""
+    def vote(self, chat_id: int, number: int | str, user_id: int, vote: int, answer: dict[str, Any]) -> None:
+        """Record a reader's vote on an answer; a second vote by the same reader replaces the first."""
         key = f"{self.hashed(chat_id)}:{number}"
-        voter = self.hashed(user_id)
-        at = utc_stamp()
+        row = (key, self.hashed(user_id), vote, utc_stamp(), json.dumps(answer, ensure_ascii=False))
         with self._lock:
-            before = self._db.execute(
-                "SELECT vote FROM votes WHERE answer_key = ? AND voter = ?", (key, voter)
-            ).fetchone()
-            self._db.execute(
-                "INSERT OR REPLACE INTO votes VALUES (?, ?, ?, ?, ?)",
-                (key, voter, vote, at, json.dumps(answer, ensure_ascii=False)),
-            )
-        return before is None or before[0] != vote
+            self._db.execute("INSERT OR REPLACE INTO votes VALUES (?, ?, ?, ?, ?)", row)
 
     def votes(self) -> list[Vote]:
         with self._lock:
@@ -110,8 +103,8 @@ def suite_from_feedback(
     cases = []
     articles: dict[str, str] = {}
     for answer, down in reported_answers(votes):
-        ids = [p.split(":")[0] for p in answer.get("cited", []) + answer.get("retrieved", [])]
-        for article_id in ids:
+        passages = [parse_passage_id(p) for p in answer.get("cited", []) + answer.get("retrieved", [])]
+        for article_id in [p[0] for p in passages if p]:
             record = catalog.get(article_id)
             if record and Path(record.path).is_file():
                 articles.setdefault(

@@ -72,6 +72,12 @@ class Passage:
         )
 
 
+def parse_passage_id(passage_id: str) -> tuple[str, str] | None:
+    """(article id, version) of a passage id ARTICLE:VERSION:ORDINAL, or None for an id of another form."""
+    parts = passage_id.rsplit(":", 2)
+    return (parts[0], parts[1]) if len(parts) == 3 else None
+
+
 def content_hash(text: str) -> str:
     """Short sha256 of a text, used to skip re-embedding unchanged content."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -25,7 +25,7 @@ from langchain_core.embeddings import Embeddings
 from index.embeddings import ReusingEmbeddings
 from index.errors import EmbeddingMismatchError, StoreError
 from index.lock import WriteLock
-from index.passages import Passage
+from index.passages import Passage, parse_passage_id
 from index.sentences import sentence_spans
 
 PASSAGES = "citebot_passages"
@@ -346,9 +346,9 @@ class PassageStore:
         metadata read of every row would also read every row's packed sentence vectors."""
         unparsed: list[str] = []
         for i, _, _ in _rows(self._passages, include=[]):
-            parts = i.rsplit(":", 2)
-            if len(parts) == 3:
-                yield parts[0], parts[1]
+            parsed = parse_passage_id(i)
+            if parsed:
+                yield parsed
             else:  # ids written by other code: ask the metadata
                 unparsed.append(i)
         for _, _, meta in _rows_by_id(self._passages, unparsed, ["metadatas"]):
