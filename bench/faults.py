@@ -66,8 +66,9 @@ def write_articles(folder: Path, count: int, version: int) -> None:
 
 
 def env(data: Path) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CITEBOT_", "LLM_", "ANSWERER", "TELEGRAM_"))}
-    return clean | {"CITEBOT_DATA_DIR": str(data)}
+    from bot.settings import without_settings
+
+    return without_settings(os.environ) | {"CITEBOT_DATA_DIR": str(data)}
 
 
 def citebot(data: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -124,3 +125,21 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError(f"expected comma-separated numeric Telegram ids, got {value!r}") from None
         return value
+
+
+def environment_names() -> set[str]:
+    """Every environment variable (and `.env` key) Settings reads, upper case: derived from the fields, so a new
+    setting is never missed by whoever must keep them out (the tests, a benchmark's child processes)."""
+    names: set[str] = set()
+    for name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        names |= (
+            {str(c).upper() for c in alias.choices} if isinstance(alias, AliasChoices) else {f"CITEBOT_{name.upper()}"}
+        )
+    return names
+
+
+def without_settings(environ: Mapping[str, str]) -> dict[str, str]:
+    """`environ` without any variable Settings reads (names compare case-insensitively, as Settings reads them)."""
+    names = environment_names()
+    return {k: v for k, v in environ.items() if k.upper() not in names}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.chain import Chain, build_chain, open_store
-from bot.settings import Settings
+from bot.settings import Settings, without_settings
 from index.articles import load_article
 from index.embeddings import Embedder, make_embedder
 from index.sync import Indexer
@@ -19,26 +19,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "articles" / "loekasjenko-interview-2023-08.txt"
 ARTICLE_TEXT = load_article(SAMPLE).text
 
-_SETTINGS_PREFIXES = (
-    "CITEBOT_",
-    "LLM_",
-    "TELEGRAM_",
-    "ANSWERER",
-    "ADMIN_USER_IDS",
-    "ALLOWED_CHAT_IDS",
-    "RATE_LIMIT_PER_MINUTE",
-    "MAX_QUESTION_CHARS",
-)
-
 
 @pytest.fixture(scope="session", autouse=True)
 def no_developer_settings() -> Iterator[None]:
     """Tests never read the developer's `.env` or citebot variables of the environment."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(Settings.model_config, "env_file", None)
-        for name in os.environ:
-            if name.startswith(_SETTINGS_PREFIXES):
-                patch.delenv(name)
+        for name in set(os.environ) - set(without_settings(os.environ)):
+            patch.delenv(name)
         yield
 
 

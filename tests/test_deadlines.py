@@ -16,6 +16,7 @@ import pytest
 
 from bot.answer.types import Turn
 from bot.chain import Chain, build_chain
+from bot.settings import without_settings
 from tests.conftest import ROOT
 from tests.fakes import first_sentence
 from tests.llmserver import FakeLlmServer
@@ -85,8 +86,7 @@ def test_a_follow_up_while_the_server_hangs_is_answered_within_the_deadline(
 
 def test_ask_exits_promptly_when_the_server_trickles(sample_chain: Chain, server: FakeLlmServer) -> None:
     server.mode = "trickle"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CITEBOT_", "LLM_", "ANSWERER"))}
-    env |= {
+    env = without_settings(os.environ) | {
         "CITEBOT_DATA_DIR": str(sample_chain.settings.data_dir),
         "ANSWERER": "llm",
         "LLM_PROVIDER": "openai",
