@@ -55,14 +55,19 @@ def recording(inner):
 
         def replay_seconds(self) -> float:
             """The raw model on the recorded batches, timed."""
-            import time
-
-            started = time.perf_counter()
-            for texts in self.calls:
-                inner.embed_documents(texts)
-            return time.perf_counter() - started
+            return replay_seconds(inner, self.calls)
 
     return Recording()
+
+
+def replay_seconds(embedder, calls: list[list[str]]) -> float:
+    """Seconds `embedder` takes to embed these batches, one call each, as they were recorded."""
+    import time
+
+    started = time.perf_counter()
+    for texts in calls:
+        embedder.embed_documents(texts)
+    return time.perf_counter() - started
 
 
 def news_markdown(title: str, text: str) -> str:

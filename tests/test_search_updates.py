@@ -19,7 +19,7 @@ from index.embeddings import ReusingEmbeddings
 from index.lexical import LexicalIndex
 from index.passages import Passage
 from index.retrieve import HybridSearch, RetrievalConfig
-from index.store import ArticleRecord, PassageStore, SentenceRow, make_client
+from index.store import PASSAGES, ArticleRecord, PassageStore, SentenceRow, make_client
 from tests.generated import HashVectors, make_article
 
 
@@ -184,7 +184,7 @@ def test_bm25_updated_in_place_scores_like_a_fresh_index() -> None:
 def test_an_index_with_a_sentence_collection_is_migrated_without_embedding(tmp_path: Path) -> None:
     """Indexes built before sentence vectors were packed into passages had a sentence collection: opening one
     moves the vectors into the passages (nothing is embedded again) and drops the collection."""
-    from index.store import LEGACY_SENTENCES, PASSAGES
+    from index.store import LEGACY_SENTENCES
 
     client = make_client(tmp_path / "old")
     vectors = HashVectors()
@@ -213,3 +213,30 @@ def test_an_index_with_a_sentence_collection_is_migrated_without_embedding(tmp_p
     for _, _, sentence in pieces:  # every sentence vector survived, exactly as stored
         np.testing.assert_allclose(stored[sentence], vectors.embed_documents([sentence])[0], atol=2e-3)
     assert embeddings.embedded == 0
+
+
+def test_rows_from_before_the_one_string_layout_read_like_new_ones(tmp_path: Path) -> None:
+    """Passages written before a row kept its text and fields in one metadata string (the text as Chroma document,
+    one metadata key per field) are read, searched and reused exactly like rows written now."""
+    client = make_client(tmp_path / "mixed")
+    vectors = HashVectors()
+    old_record, old_rows, _ = article(1, 1, paragraphs=2)
+    collection = client.create_collection(PASSAGES, metadata={"hnsw:space": "cosine", "embedding_model": "hash-16"})
+    collection.add(
+        ids=[p.id for p in old_rows],
+        documents=[p.text for p in old_rows],
+        embeddings=vectors.embed_documents([p.text for p in old_rows]),
+        metadatas=[p.metadata() for p in old_rows],
+    )
+    embeddings = ReusingEmbeddings(HashVectors())
+    store = PassageStore(client, embeddings)
+    new_record, new_rows, new_sentences = article(2, 1, paragraphs=2)
+    store.write_articles([(new_record, new_rows, new_sentences)])
+    read = store.passages_by_id([p.id for p in old_rows + new_rows])
+    assert read == {p.id: p for p in old_rows + new_rows}
+    stored, texts = store.stored(old_record.id, old_record.version)
+    assert texts == [p.text for p in old_rows] and set(stored) >= set(texts)
+    nearest = store.search_passages(vectors.embed_query(new_rows[1].text), 1)
+    assert nearest[0][0] == new_rows[1].id and nearest[0][1] == pytest.approx(1.0, abs=1e-3)
+    scoped = store.search_passages(vectors.embed_query(new_rows[1].text), 2, article_ids=[old_record.id])
+    assert {i for i, _ in scoped} == {p.id for p in old_rows}
