@@ -26,6 +26,7 @@ FORMAT = 1
 @dataclass(frozen=True)
 class Snapshot:
     generation: str
+    seq: int  # the commit number of `generation` (0: unknown, as in a store from before the change log)
     versions: dict[str, str]  # article id -> current version
     ids: tuple[str, ...]  # passage id of each row (a dead row keeps its id until compaction)
     row_articles: tuple[str, ...]  # article id of each row
@@ -55,11 +56,12 @@ def build(
 ) -> Snapshot:
     """A snapshot of everything the store's catalog names, read from scratch (`written`: passages the caller
     just wrote, by article, which need not be read back)."""
-    generation = store.generation()  # read first: a commit after this makes the next check see a change
+    generation, seq = store.head()  # read first: a commit after this makes the next check see a change
     versions = {a.id: a.version for a in store.articles().values()}
     passages = sorted(_passages(store, list(versions), versions, written), key=lambda p: (p.article_id, p.ordinal))
     return _without_dead_rows(
         generation,
+        seq,
         versions,
         tuple(p.id for p in passages),
         tuple(p.article_id for p in passages),
@@ -70,6 +72,7 @@ def build(
 
 def _without_dead_rows(
     generation: str,
+    seq: int,
     versions: dict[str, str],
     ids: tuple[str, ...],
     row_articles: tuple[str, ...],
@@ -78,19 +81,27 @@ def _without_dead_rows(
 ) -> Snapshot:
     """A snapshot whose rows are all live (built, compacted or loaded): the row maps follow from the ids."""
     by_id = {p: i for i, p in enumerate(ids)}
-    return Snapshot(
-        generation, versions, ids, row_articles, by_id, lexical, samples, _article_rows(row_articles, range(len(ids)))
-    )
+    article_rows = _article_rows(row_articles, range(len(ids)))
+    return Snapshot(generation, seq, versions, ids, row_articles, by_id, lexical, samples, article_rows)
 
 
 def updated(snapshot: Snapshot, store: PassageStore, written: dict[str, list[Passage]] | None = None) -> Snapshot:
-    """`snapshot` brought up to the store's current generation (itself when nothing changed)."""
-    generation = store.generation()
+    """`snapshot` brought up to the store's current generation (itself when nothing changed). The store's
+    change log names the articles committed since, so only their catalog records are read; without it (too
+    far behind, or an older store) the whole catalog is compared."""
+    generation, seq, touched = store.changes_since(snapshot.generation, snapshot.seq)
     if generation == snapshot.generation:
         return snapshot
-    versions = {a.id: a.version for a in store.articles().values()}
-    changed = [a for a, v in versions.items() if snapshot.versions.get(a) != v]
-    gone = set(changed) | (set(snapshot.versions) - set(versions))
+    if touched is None:
+        versions = {a.id: a.version for a in store.articles().values()}
+        changed = [a for a, v in versions.items() if snapshot.versions.get(a) != v]
+        gone = set(changed) | (set(snapshot.versions) - set(versions))
+    else:
+        records = store.articles_by_id(sorted(touched))
+        versions = {a: v for a, v in snapshot.versions.items() if a not in touched}
+        versions |= {a: r.version for a, r in records.items()}
+        changed = [a for a, r in records.items() if snapshot.versions.get(a) != r.version]
+        gone = set(changed) | {a for a in touched if a in snapshot.versions and a not in records}
     dead = [row for row, article in enumerate(snapshot.row_articles) if article in gone] if gone else []
     added = _passages(store, changed, versions, written)
     by_id = {p: row for p, row in snapshot.by_id.items() if snapshot.row_articles[row] not in gone}
@@ -102,7 +113,7 @@ def updated(snapshot: Snapshot, store: PassageStore, written: dict[str, list[Pas
     samples = snapshot.samples if snapshot.samples or not by_id else store.sample_vectors()
     article_rows = {a: r for a, r in snapshot.article_rows.items() if a not in gone}
     article_rows |= _article_rows(row_articles, range(start, len(ids)))
-    fresh = Snapshot(generation, versions, ids, row_articles, by_id, lexical, samples, article_rows)
+    fresh = Snapshot(generation, seq, versions, ids, row_articles, by_id, lexical, samples, article_rows)
     if lexical.rows and lexical.rows - lexical.size > COMPACT_DEAD * lexical.rows:
         fresh = compacted(fresh)
     return fresh
@@ -124,7 +135,9 @@ def compacted(snapshot: Snapshot) -> Snapshot:
     lexical, keep = snapshot.lexical.compacted()
     ids = tuple(snapshot.ids[i] for i in keep)
     row_articles = tuple(snapshot.row_articles[i] for i in keep)
-    return _without_dead_rows(snapshot.generation, snapshot.versions, ids, row_articles, lexical, snapshot.samples)
+    return _without_dead_rows(
+        snapshot.generation, snapshot.seq, snapshot.versions, ids, row_articles, lexical, snapshot.samples
+    )
 
 
 def save(snapshot: Snapshot, folder: Path) -> Path:
@@ -140,6 +153,7 @@ def save(snapshot: Snapshot, folder: Path) -> Path:
         "format": FORMAT,
         "tag": tag,
         "generation": snapshot.generation,
+        "seq": snapshot.seq,
         "versions": snapshot.versions,
         "ids": snapshot.ids,
         "articles": snapshot.row_articles,
@@ -162,7 +176,13 @@ def load(folder: Path, store: PassageStore, tokenizer: Tokenizer | None = None) 
     ids = tuple(rows["ids"])
     samples = store.sample_vectors() if ids else {}
     return _without_dead_rows(
-        rows["generation"], dict(rows["versions"]), ids, tuple(rows["articles"]), lexical, samples
+        rows["generation"],
+        int(rows.get("seq", 0)),
+        dict(rows["versions"]),
+        ids,
+        tuple(rows["articles"]),
+        lexical,
+        samples,
     )
 
 

@@ -35,6 +35,8 @@ ROW = "row"  # passage metadata: the passage's text, fields and packed sentence 
 FILTERED = ("article_id", "version")  # the passage fields reads filter on: kept as metadata keys of their own
 ARTICLES = "citebot_articles"
 GENERATION = "~generation"  # a catalog row no article can have: changes whenever an article is committed
+CHANGE = "~change:"  # catalog rows ~change:N: the articles that commit N changed (see changes_since)
+CHANGES_KEPT = 1_000  # commits the change log keeps; a reader further behind reads the whole catalog
 PAGE = 5_000  # rows per read: SQLite allows 32,766 bound variables per query
 WRITE = 2_000  # rows per write call
 FILTER_IDS = 100  # above this many article ids, read everything and filter here instead of `$in`
@@ -211,24 +213,60 @@ class PassageStore:
 
     def articles(self) -> dict[str, ArticleRecord]:
         """Every indexed article, by id."""
-        return {i: _record(meta) for i, _, meta in _rows(self._catalog, include=["metadatas"]) if i != GENERATION}
+        return {i: _record(meta) for i, _, meta in _rows(self._catalog, include=["metadatas"]) if not _internal(i)}
+
+    def articles_by_id(self, article_ids: list[str]) -> dict[str, ArticleRecord]:
+        """The indexed ones of these articles, by id (one read per PAGE ids)."""
+        wanted = [i for i in article_ids if not _internal(i)]
+        return {i: _record(meta) for i, _, meta in _rows_by_id(self._catalog, wanted, ["metadatas"])}
 
     def article(self, article_id: str) -> ArticleRecord | None:
-        if article_id == GENERATION:
-            return None
-        rows = self._catalog.get(ids=[article_id], include=["metadatas"])
-        return _record(rows["metadatas"][0]) if rows["ids"] else None
+        return self.articles_by_id([article_id]).get(article_id)
 
     def generation(self) -> str:
         """A token that changes with every commit (any process, any client): one read by id, cheap to poll."""
-        rows = self._catalog.get(ids=[GENERATION], include=["metadatas"])
-        return str(rows["metadatas"][0].get("generation", "")) if rows["ids"] else ""
+        return self.head()[0]
 
-    def _commit(self, records: list[ArticleRecord]) -> None:
-        """Upsert catalog records and a new generation in one write: readers see both or neither."""
-        ids = [r.id for r in records] + [GENERATION]
-        metadatas = [asdict(r) for r in records] + [{"generation": uuid4().hex}]
+    def head(self) -> tuple[str, int]:
+        """The current generation and its commit number (0 for a store from before the change log)."""
+        rows = self._catalog.get(ids=[GENERATION], include=["metadatas"])
+        meta = rows["metadatas"][0] if rows["ids"] else {}
+        return str(meta.get("generation", "")), int(meta.get("seq", 0))
+
+    def changes_since(self, generation: str, seq: int) -> tuple[str, int, set[str] | None]:
+        """The current generation and commit number, and the ids of the articles committed since a reader's
+        (`generation`, `seq`): a few reads by id, however large the catalog. None instead of the ids when the
+        log cannot tell (the reader is CHANGES_KEPT or more commits behind, or its generation is not in this
+        store's log, e.g. the index was rebuilt): the reader then compares the whole catalog."""
+        current, head = self.head()
+        if current == generation:
+            return current, head, set()
+        if seq <= 0 or head <= seq or head - seq >= CHANGES_KEPT:
+            return current, head, None
+        log = {
+            int(meta["seq"]): meta
+            for _, _, meta in _rows_by_id(self._catalog, [f"{CHANGE}{n}" for n in range(seq, head + 1)], ["metadatas"])
+        }
+        # The reader's own commit must be in the log under its generation, and every commit since must be there.
+        if len(log) != head - seq + 1 or log[seq].get("generation") != generation or log[head]["generation"] != current:
+            return current, head, None
+        return current, head, {a for n in range(seq + 1, head + 1) for a in json.loads(str(log[n]["articles"]))}
+
+    def _commit(self, records: list[ArticleRecord], removed: list[str] | None = None) -> None:
+        """Upsert catalog records, a new generation and its change-log row in one write: readers see all or
+        none. Commit numbers are read and written under the write lock (one indexer at a time)."""
+        _, seq = self.head()
+        seq += 1
+        generation = uuid4().hex
+        changed = [r.id for r in records] + (removed or [])
+        ids = [r.id for r in records] + [GENERATION, f"{CHANGE}{seq}"]
+        metadatas = [asdict(r) for r in records] + [
+            {"generation": generation, "seq": seq},
+            {"generation": generation, "seq": seq, "articles": json.dumps(changed, ensure_ascii=False)},
+        ]
         self._catalog.add_texts(ids, metadatas=metadatas, ids=ids)
+        if seq > CHANGES_KEPT:  # the log stays bounded; older readers fall back to a full comparison
+            self._catalog.delete(ids=[f"{CHANGE}{seq - CHANGES_KEPT}"])
 
     def touch(self, record: ArticleRecord) -> None:
         """Update catalog fields that do not change passages (a file moved, bytes changed, text did not)."""
@@ -310,7 +348,7 @@ class PassageStore:
             if self.article(article_id) is None:
                 return False
             self._catalog.delete(ids=[article_id])  # the commit: from here on readers no longer see it
-            self._commit([])
+            self._commit([], removed=[article_id])
             self._drop_versions(article_id, keep=None)
             return True
 
@@ -520,6 +558,11 @@ def _unpack(packed: object) -> np.ndarray:
         return np.zeros((0, 0), dtype=np.float16)
     dim, data = packed.split(":", 1)
     return np.frombuffer(base64.b64decode(data), dtype=np.float16).reshape(-1, int(dim))
+
+
+def _internal(catalog_id: str) -> bool:
+    """The generation row and the change log: catalog rows that are not articles."""
+    return catalog_id == GENERATION or catalog_id.startswith(CHANGE)
 
 
 def _record(meta: dict | None) -> ArticleRecord:

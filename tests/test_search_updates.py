@@ -117,6 +117,45 @@ def test_a_change_by_another_client_shows_up_at_the_next_search(store: PassageSt
     assert {"passage", "sentence"} <= set(scoped[0].signals)
 
 
+def test_a_running_search_reads_only_the_changed_articles_catalog_records(
+    store: PassageStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The catalog's change log names the articles each commit changed: picking up a change costs the same with
+    ten articles or a hundred thousand (no full catalog read), and ends where a search built from scratch is."""
+    search = HybridSearch(store, HashVectors(), BM25_ONLY)
+    writer = open_store(tmp_path / "data")
+    writer.write_article(*article(3, 2))
+    writer.remove_article("artikel-004")
+    writer.write_articles([article(40, 1), article(41, 1)])
+
+    def whole_catalog(self: PassageStore) -> dict:
+        raise AssertionError("the whole catalog was read")
+
+    monkeypatch.setattr(PassageStore, "articles", whole_catalog)
+    assert search.update(force=True)
+    monkeypatch.undo()
+    fresh = HybridSearch(store, HashVectors(), BM25_ONLY)
+    assert search.snapshot.versions == fresh.snapshot.versions and set(search.snapshot.by_id) == set(
+        fresh.snapshot.by_id
+    )
+    assert marker_hits(search, 40, 1) and marker_hits(search, 3, 2) and not marker_hits(search, 4, 1)
+
+
+def test_a_search_too_far_behind_the_change_log_compares_the_whole_catalog(
+    store: PassageStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.store
+
+    monkeypatch.setattr(index.store, "CHANGES_KEPT", 3)
+    search = HybridSearch(store, HashVectors(), BM25_ONLY)
+    writer = open_store(tmp_path / "data")
+    for n in range(50, 55):  # five commits: the reader's own commit left the log
+        writer.write_article(*article(n, 1))
+    assert search.update(force=True)
+    assert all(marker_hits(search, n, 1) for n in range(50, 55))
+    assert search.snapshot.versions == {a.id: a.version for a in store.articles().values()}
+
+
 def test_check_seconds_limits_how_often_the_index_is_checked(store: PassageStore, tmp_path: Path) -> None:
     search = HybridSearch(store, HashVectors(), BM25_ONLY, check_seconds=3600)
     open_store(tmp_path / "data").write_article(*article(21, 1))
