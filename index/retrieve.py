@@ -38,7 +38,7 @@ class RetrievalConfig:
     """Knobs of hybrid retrieval; the defaults are tuned on XQuAD-NL (see bench/retrieval.py)."""
 
     k: int = 5
-    candidates: int = 40
+    candidates: int = 20  # per signal in hybrid mode; one signal alone (dense or lexical mode) takes twice as many
     lexical_weight: float = 0.5
     coverage_power: float = 2.0
     sentence_weight: float = 0.5
@@ -141,11 +141,13 @@ class HybridSearch:
         if scope is not None and not len(scope):
             return []
         signals: dict[str, dict[int, float]] = {}
+        # About 2 x candidates rows are read per search whatever the mode: each is one row read from Chroma.
+        n = cfg.candidates if cfg.mode == "hybrid" else 2 * cfg.candidates
         if cfg.mode in ("hybrid", "lexical"):
             scores = snap.lexical.scores(query)
             live = scores[scope] if scope is not None else scores[snap.lexical.alive()]
             rows = scope if scope is not None else np.arange(len(scores))
-            top = _top(scores, rows, cfg.candidates)
+            top = _top(scores, rows, n)
             # BM25 is scored over the whole corpus, so its z-scores use the corpus statistics.
             mean, std = float(live.mean()), float(live.std()) or 1.0
             signals["lexical"] = {int(i): (float(scores[i]) - mean) / std for i in top}
@@ -156,7 +158,7 @@ class HybridSearch:
             if article_ids:
                 signals["passage"], signals["sentence"] = self._scoped_dense(snap, query_vector, article_ids)
             else:
-                signals["passage"] = self._known(snap, self.store.search_passages(vector, cfg.candidates))
+                signals["passage"] = self._known(snap, self.store.search_passages(vector, n))
                 # The best sentence of every candidate (dense or BM25), from the vectors stored with it.
                 candidates = sorted(set(signals["passage"]) | set(signals.get("lexical", {})))
                 fetched = self.store.passages_with_sentences([snap.ids[i] for i in candidates])
