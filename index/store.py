@@ -223,12 +223,9 @@ class PassageStore:
     def article(self, article_id: str) -> ArticleRecord | None:
         return self.articles_by_id([article_id]).get(article_id)
 
-    def generation(self) -> str:
-        """A token that changes with every commit (any process, any client): one read by id, cheap to poll."""
-        return self.head()[0]
-
     def head(self) -> tuple[str, int]:
-        """The current generation and its commit number (0 for a store from before the change log)."""
+        """The current generation, a token that changes with every commit (any process, any client), and its
+        commit number (0 for a store from before the change log): one read by id, cheap to poll."""
         rows = self._catalog.get(ids=[GENERATION], include=["metadatas"])
         meta = rows["metadatas"][0] if rows["ids"] else {}
         return str(meta.get("generation", "")), int(meta.get("seq", 0))
@@ -313,7 +310,7 @@ class PassageStore:
         `vectors` (text -> vector) holds the embeddings when the caller computed them already."""
         if not articles:
             return
-        previous = self._versions([record.id for record, _, _ in articles])
+        previous = {i: r.version for i, r in self.articles_by_id([record.id for record, _, _ in articles]).items()}
         passages = [p for _, rows, _ in articles for p in rows]
         sentences = [s for _, _, rows in articles for s in rows]
         of_passage: dict[str, list[str]] = {}
@@ -335,12 +332,6 @@ class PassageStore:
         for record, _, _ in articles:
             if previous.get(record.id, record.version) != record.version:
                 self._drop_versions(record.id, keep=record.version)
-
-    def _versions(self, article_ids: list[str]) -> dict[str, str]:
-        """Catalog versions of some articles (those indexed)."""
-        return {
-            i: str(meta.get("version", "")) for i, _, meta in _rows_by_id(self._catalog, article_ids, ["metadatas"])
-        }
 
     def remove_article(self, article_id: str) -> bool:
         """Remove an article and all its rows; False when it was not indexed."""
