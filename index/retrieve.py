@@ -11,6 +11,7 @@ so a question in another language leans on the dense signal.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -145,11 +146,11 @@ class HybridSearch:
         n = cfg.candidates if cfg.mode == "hybrid" else 2 * cfg.candidates
         if cfg.mode in ("hybrid", "lexical"):
             scores = snap.lexical.scores(query)
-            live = scores[scope] if scope is not None else scores[snap.lexical.alive()]
-            rows = scope if scope is not None else np.arange(len(scores))
+            # Only rows holding a query word score above 0: a few percent of a large corpus.
+            rows = scope if scope is not None else np.flatnonzero(scores)
             top = _top(scores, rows, n)
-            # BM25 is scored over the whole corpus, so its z-scores use the corpus statistics.
-            mean, std = float(live.mean()), float(live.std()) or 1.0
+            # BM25 is scored over the whole corpus (or the scope), so its z-scores use those statistics.
+            mean, std = _moments(scores[rows], len(scope) if scope is not None else snap.lexical.size)
             signals["lexical"] = {int(i): (float(scores[i]) - mean) / std for i in top}
         fetched: dict[str, tuple[Passage, np.ndarray]] = {}
         if cfg.mode in ("hybrid", "dense"):
@@ -255,6 +256,15 @@ def _top(scores: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
         rows, values = rows[part], values[part]
     order = np.argsort(-values, kind="stable")
     return rows[order][values[order] > 0]
+
+
+def _moments(values: np.ndarray, n: int) -> tuple[float, float]:
+    """Mean and standard deviation (1.0 when 0) of `n` scores: `values` and n - len(values) zeros."""
+    if n <= 0:
+        return 0.0, 1.0
+    mean = float(values.sum(dtype=np.float64)) / n
+    variance = float(values.astype(np.float64) @ values) / n - mean * mean
+    return mean, math.sqrt(variance) if variance > 1e-12 else 1.0
 
 
 def _floored(values: dict[int, float], candidates: list[int]) -> np.ndarray:
