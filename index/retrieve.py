@@ -148,9 +148,10 @@ class HybridSearch:
             scores = snap.lexical.scores(query)
             # Only rows holding a query word score above 0 (at 100k passages, typically a third of them).
             rows = scope if scope is not None else np.flatnonzero(scores)
-            top = _top(scores, rows, n)
+            values = scores[rows]
+            top = _top(rows, values, n)
             # BM25 is scored over the whole corpus (or the scope), so its z-scores use those statistics.
-            mean, std = _moments(scores[rows], len(scope) if scope is not None else snap.lexical.size)
+            mean, std = _moments(values, len(scope) if scope is not None else snap.lexical.size)
             signals["lexical"] = {int(i): (float(scores[i]) - mean) / std for i in top}
         fetched: dict[str, tuple[Passage, np.ndarray]] = {}
         if cfg.mode in ("hybrid", "dense"):
@@ -248,9 +249,8 @@ class HybridSearch:
         return dict(zip(candidates, total.tolist(), strict=True))
 
 
-def _top(scores: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
-    """The rows (of `rows`) with the `n` highest positive scores, best first, without sorting all of them."""
-    values = scores[rows]
+def _top(rows: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """The `n` rows with the highest positive `values` (one per row), best first, without sorting all of them."""
     if len(values) > n:
         part = np.argpartition(-values, n)[:n]
         rows, values = rows[part], values[part]
