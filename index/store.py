@@ -30,7 +30,9 @@ from index.sentences import sentence_spans
 
 PASSAGES = "citebot_passages"
 LEGACY_SENTENCES = "citebot_sentences"  # sentence rows of indexes built before sentence vectors were packed
-SENTENCE_VECTORS = "sentence_vectors"  # passage metadata: its sentences' vectors, float16, packed (see _pack)
+SENTENCE_VECTORS = (
+    "sentence_vectors"  # passage metadata: its sentences' vectors, int8 with a scale each, packed (see _pack)
+)
 ROW = "row"  # passage metadata: the passage's text, fields and packed sentence vectors in one string (see _row)
 FILTERED = ("article_id", "version")  # the passage fields reads filter on: kept as metadata keys of their own
 ARTICLES = "citebot_articles"
@@ -152,7 +154,7 @@ def make_client(data_dir: Path | None = None, server_url: str | None = None) -> 
 class PassageStore:
     """Passages of the current article versions, and the catalog that names them.
 
-    A passage row carries its sentences' vectors in its metadata (float16, packed): search scores a
+    A passage row carries its sentences' vectors in its metadata (int8 with a scale each, packed): search scores a
     candidate passage's best sentence from them, without a nearest-neighbour index over every sentence (that
     index was four fifths of the rows, of the write time and of a serving process's memory)."""
 
@@ -291,7 +293,7 @@ class PassageStore:
                 ordered.append((passage.ordinal, text))
             sentences = [text[s:e] for s, e in sentence_spans(text)]
             packed = _unpack(packed_text)
-            if len(packed) == len(sentences):  # the same splitter: reuse (float16 is exact enough to rank)
+            if len(packed) == len(sentences):  # the same splitter: reuse (int8 is exact enough to rank)
                 vectors.update({t: v.astype(np.float32).tolist() for t, v in zip(sentences, packed, strict=True)})
         return vectors, [text for _, text in sorted(ordered)]
 
@@ -536,19 +538,33 @@ def _packed(meta: dict[str, Any]) -> str | None:
 
 
 def _pack(vectors: list[list[float]] | list[Any]) -> str:
-    """Vectors as 'DIM:' + base64 of float16 (half the size of float32; cosine ranks are unchanged)."""
+    """Vectors as 'qDIM:' + base64 of one float16 scale per row, then the rows as int8 (a quarter of float32:
+    a search reads fewer SQLite pages per candidate; a cosine moves by about 0.001, ranks are unchanged).
+    Packing unpacked vectors again gives the same bytes."""
     if not len(vectors):
         return ""
-    array = np.asarray(vectors, dtype=np.float16)
-    return f"{array.shape[1]}:" + base64.b64encode(array.tobytes()).decode("ascii")
+    array = np.asarray(vectors, dtype=np.float32)
+    scales = np.abs(array).max(axis=1).astype(np.float16).astype(np.float32) / 127
+    scales[scales == 0] = 1.0
+    rows = np.clip(np.round(array / scales[:, None]), -127, 127).astype(np.int8)
+    raw = (scales * 127).astype(np.float16).tobytes() + rows.tobytes()
+    return f"q{array.shape[1]}:" + base64.b64encode(raw).decode("ascii")
 
 
 def _unpack(packed: object) -> np.ndarray:
-    """The vectors `_pack` packed (float16 rows); no rows for an empty or missing value."""
+    """The vectors `_pack` packed, as float32 rows (rows packed before int8, 'DIM:' + float16, read too); no rows
+    for an empty or missing value."""
     if not isinstance(packed, str) or ":" not in packed:
-        return np.zeros((0, 0), dtype=np.float16)
-    dim, data = packed.split(":", 1)
-    return np.frombuffer(base64.b64decode(data), dtype=np.float16).reshape(-1, int(dim))
+        return np.zeros((0, 0), dtype=np.float32)
+    head, data = packed.split(":", 1)
+    raw = base64.b64decode(data)
+    if not head.startswith("q"):
+        return np.frombuffer(raw, dtype=np.float16).reshape(-1, int(head)).astype(np.float32)
+    dim = int(head[1:])
+    n = len(raw) // (2 + dim)
+    peaks = np.frombuffer(raw[: 2 * n], dtype=np.float16).astype(np.float32)
+    rows = np.frombuffer(raw[2 * n :], dtype=np.int8).reshape(n, dim)
+    return rows * (peaks / 127)[:, None]
 
 
 def _internal(catalog_id: str) -> bool:
