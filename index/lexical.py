@@ -79,6 +79,11 @@ class LexicalIndex:
         self.size = int(self._alive.sum())
         lengths = np.concatenate([s.length for s in self._segments]) if self._segments else np.zeros(0)
         self._avg_length = float(lengths[self._alive].mean()) if self.size else 1.0
+        # BM25's length normalisation per row, fixed for this index (the average length is): a query only adds.
+        self._norms = tuple(
+            (K1 * ((1 - B) + B * s.length / self._avg_length)).astype(np.float32) for s in self._segments
+        )
+        self._any_dead = self.size < self.rows
 
     # ---- changes -------------------------------------------------------------------------------
 
@@ -178,14 +183,15 @@ class LexicalIndex:
             column = self._vocab[term]
             idf = math.log(1 + (self.size - df + 0.5) / (df + 0.5))
             start = 0
-            for segment in self._segments:
+            for segment, norms in zip(self._segments, self._norms, strict=True):
                 if column < segment.tf.shape[1]:
                     lo, hi = segment.tf.indptr[column], segment.tf.indptr[column + 1]
                     rows = segment.tf.indices[lo:hi]
                     tf = segment.tf.data[lo:hi]
-                    norm = K1 * ((1 - B) + B * segment.length[rows] / self._avg_length)
-                    out[start + rows] += idf * tf / (norm + tf) * segment.alive[rows]
+                    out[start + rows if start else rows] += idf * tf / (norms[rows] + tf)
                 start += len(segment.alive)
+        if self._any_dead:
+            out *= self._alive  # dead rows score 0
         return out
 
     def alive(self) -> np.ndarray:

@@ -7,6 +7,7 @@ here rank by BM25 alone: hash vectors would drown the marker words.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import random
 import threading
@@ -18,8 +19,8 @@ import pytest
 from index.embeddings import ReusingEmbeddings
 from index.lexical import LexicalIndex
 from index.passages import Passage
-from index.retrieve import HybridSearch, RetrievalConfig
-from index.store import PASSAGES, ArticleRecord, PassageStore, SentenceRow, make_client
+from index.retrieve import HybridSearch, RetrievalConfig, _top
+from index.store import _SPLIT, PASSAGES, ROW, ArticleRecord, PassageStore, SentenceRow, make_client
 from tests.generated import HashVectors, make_article
 
 
@@ -279,3 +280,41 @@ def test_rows_from_before_the_one_string_layout_read_like_new_ones(tmp_path: Pat
     assert nearest[0][0] == new_rows[1].id and nearest[0][1] == pytest.approx(1.0, abs=1e-3)
     scoped = store.search_passages(vectors.embed_query(new_rows[1].text), 2, article_ids=[old_record.id])
     assert {i for i, _ in scoped} == {p.id for p in old_rows}
+
+
+@pytest.mark.parametrize("size", [5, 20, 161, 5000])
+def test_bm25_candidates_are_the_best_scoring_rows_whatever_the_corpus_size(size: int) -> None:
+    """The top-n shortcut (a floor from every 4th score) picks exactly the rows a full sort would."""
+    rng = np.random.default_rng(size)
+    values = np.round(rng.random(size) * 10, 1).astype(np.float32)  # ties included
+    values[rng.random(size) < 0.3] = 0
+    rows = np.arange(size) * 3
+    top = _top(rows, values, 20)
+    expected = sorted(values[values > 0].tolist(), reverse=True)[:20]
+    assert [float(values[r // 3]) for r in top] == expected
+
+
+def test_sentence_vectors_are_stored_as_int8_and_float16_rows_from_before_read_alike(tmp_path: Path) -> None:
+    """A passage row keeps its sentences' vectors as int8 with a scale each: the cosines search ranks by stay
+    within 0.01 of the embedder's. Rows written before, with float16 vectors, are read the same."""
+    vectors = HashVectors()
+    store = PassageStore(make_client(tmp_path / "int8"), ReusingEmbeddings(vectors))
+    record, rows, sentences = article(3, 1, paragraphs=3)
+    store.write_articles([(record, rows, sentences)])
+
+    def exact(passage: Passage) -> np.ndarray:
+        return np.asarray(vectors.embed_documents([s.text for s in sentences if s.passage_id == passage.id]))
+
+    read = store.passages_with_sentences([p.id for p in rows])
+    for p in rows:
+        assert read[p.id][0] == p
+        np.testing.assert_allclose(read[p.id][1] @ exact(p).T, exact(p) @ exact(p).T, atol=0.01)
+    collection = store._passages._collection
+    old = collection.get(ids=[rows[0].id], include=["metadatas"])["metadatas"][0]
+    body = str(old[ROW]).split(_SPLIT, 1)[0]
+    half = exact(rows[0]).astype(np.float16)
+    packed = f"{half.shape[1]}:" + base64.b64encode(half.tobytes()).decode("ascii")
+    collection.update(ids=[rows[0].id], metadatas=[old | {ROW: body + _SPLIT + packed}])
+    passage, sentence_vectors = store.passages_with_sentences([rows[0].id])[rows[0].id]
+    assert passage == rows[0]
+    np.testing.assert_allclose(sentence_vectors, exact(rows[0]), atol=1e-3)
