@@ -30,9 +30,7 @@ from index.sentences import sentence_spans
 
 PASSAGES = "citebot_passages"
 LEGACY_SENTENCES = "citebot_sentences"  # sentence rows of indexes built before sentence vectors were packed
-SENTENCE_VECTORS = (
-    "sentence_vectors"  # passage metadata: its sentences' vectors, int8 with a scale each, packed (see _pack)
-)
+SENTENCE_VECTORS = "sentence_vectors"  # passage metadata: its sentences' vectors, packed (see _pack)
 ROW = "row"  # passage metadata: the passage's text, fields and packed sentence vectors in one string (see _row)
 FILTERED = ("article_id", "version")  # the passage fields reads filter on: kept as metadata keys of their own
 ARTICLES = "citebot_articles"
