@@ -292,7 +292,7 @@ class PassageStore:
             sentences = [text[s:e] for s, e in sentence_spans(text)]
             packed = _unpack(packed_text)
             if len(packed) == len(sentences):  # the same splitter: reuse (int8 is exact enough to rank)
-                vectors.update({t: v.astype(np.float32).tolist() for t, v in zip(sentences, packed, strict=True)})
+                vectors.update({t: v.tolist() for t, v in zip(sentences, packed, strict=True)})
         return vectors, [text for _, text in sorted(ordered)]
 
     def write_article(self, record: ArticleRecord, passages: list[Passage], sentences: list[SentenceRow]) -> None:
@@ -429,7 +429,7 @@ class PassageStore:
         out = {}
         for i, text, meta in _rows_by_id(self._passages, ids, _TEXT):
             passage, packed = _read_row(i, text, meta)
-            out[i] = (passage, _unpack(packed).astype(np.float32))
+            out[i] = (passage, _unpack(packed))
         return out
 
     def passage_vectors(self, passage_ids: list[str]) -> tuple[list[str], np.ndarray, list[str], np.ndarray]:
@@ -446,7 +446,7 @@ class PassageStore:
             sentence_ids += [i] * len(packed)
             sentences.append(packed)
         dim = len(vectors[0]) if vectors else 0
-        stacked = np.concatenate(sentences).astype(np.float32) if sentences else np.zeros((0, dim), np.float32)
+        stacked = np.concatenate(sentences) if sentences else np.zeros((0, dim), np.float32)
         return ids, np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1), sentence_ids, stacked
 
     def sample_vectors(self, n: int = 512) -> dict[str, np.ndarray]:
@@ -457,7 +457,7 @@ class PassageStore:
         passages = np.asarray(rows["embeddings"], dtype=np.float32).reshape(len(rows["ids"]), -1)
         packed = [_unpack(_packed(meta)) for meta in rows["metadatas"]]
         packed = [p for p in packed if len(p)]
-        sentences = np.concatenate(packed)[:n].astype(np.float32) if packed else passages
+        sentences = np.concatenate(packed)[:n] if packed else passages
         return {"passage": passages, "sentence": sentences}
 
     def count(self) -> int:
@@ -542,10 +542,10 @@ def _pack(vectors: list[list[float]] | list[Any]) -> str:
     if not len(vectors):
         return ""
     array = np.asarray(vectors, dtype=np.float32)
-    scales = np.abs(array).max(axis=1).astype(np.float16).astype(np.float32) / 127
-    scales[scales == 0] = 1.0
+    peaks = np.abs(array).max(axis=1).astype(np.float16)  # stored as is: `_unpack` divides by 127 again
+    scales = np.where(peaks > 0, peaks.astype(np.float32), 127.0) / 127  # an all-zero row stays zero
     rows = np.clip(np.round(array / scales[:, None]), -127, 127).astype(np.int8)
-    raw = (scales * 127).astype(np.float16).tobytes() + rows.tobytes()
+    raw = peaks.tobytes() + rows.tobytes()
     return f"q{array.shape[1]}:" + base64.b64encode(raw).decode("ascii")
 
 
