@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answer.questions import AnswerType, answer_type
-from bot.answer.spans import find_spans, new_spans
+from bot.answer.spans import asked_measure, find_spans, new_spans, states_measure
 
 DUTCH = [
     ("Hoeveel punten gaf de verdediging weg?", AnswerType.NUMBER),
@@ -116,3 +116,27 @@ def test_an_age_in_brackets_answers_only_a_question_about_age(question: str, num
 def test_fear_is_a_reason(text: str, cue: str) -> None:
     spans = new_spans(text, AnswerType.REASON, "Waarom?")
     assert spans and spans[0].text.startswith(cue)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "stated"),
+    [
+        ("Hoe oud is Poetin?", "Vladimir Poetin (70) zei dat.", True),
+        ("Hoe oud is hij?", "De 70-jarige man zei dat.", True),
+        ("Hoe oud is de toren?", "De toren werd gebouwd in 1889.", True),
+        ("Hoe oud is de sheriff?", "De sheriff verwacht dat het aantal van 23 doden nog oploopt.", False),
+        ("Hoeveel kost een nieuwe bakfiets?", "Een nieuwe bakfiets kost 4.500 euro.", True),
+        ("Hoeveel schade hebben de tornado's veroorzaakt?", "Drie reddingsteams zijn uitgezonden.", False),
+        ("How much did the bridge cost?", "The bridge cost $5 million.", True),
+        ("How old is the mayor?", "The mayor, in office since 2019, visited 12 towns.", False),
+    ],
+)
+def test_an_amount_or_age_question_needs_an_amount_or_age(question: str, text: str, stated: bool) -> None:
+    measure = asked_measure(question)
+    assert measure is not None
+    assert states_measure(text, new_spans(text, AnswerType.NUMBER, question), measure) is stated
+
+
+@pytest.mark.parametrize("question", ["Hoeveel mensen kwamen om?", "Wanneer begon de oorlog?", "How many people died?"])
+def test_other_questions_ask_no_measure(question: str) -> None:
+    assert asked_measure(question) is None

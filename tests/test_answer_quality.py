@@ -68,6 +68,14 @@ def test_a_refusal_offers_a_related_passage_marked_as_not_an_answer(sample_chain
     assert "Verwant, maar dit staat er niet in" in answer_html(answer)
 
 
+@pytest.mark.parametrize("question", ["Hoe oud is Diana Panchenko?", "Hoeveel kostte het interview?"])
+def test_an_age_or_amount_the_article_does_not_state_is_refused(sample_chain: Chain, question: str) -> None:
+    # The article is about both, but states no age for her and no price: quoting it would not answer.
+    answer = sample_chain.invoke(question)
+    assert not answer.answered, answer.text
+    assert answer.citations == []
+
+
 def test_an_unrelated_question_gets_no_related_passage(sample_chain: Chain) -> None:
     answer = sample_chain.invoke("Hoe maak ik stoofvlees met frietjes?")
     assert not answer.answered and answer.related == [] and answer.citations == []

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from bot.answer.features import WORD_MATCH_FEATURES, Candidate, Evidence, FeatureBuilder
 from bot.answer.model import AnswererModel, Logistic, language_group, load_model
 from bot.answer.questions import AnswerType, answer_type
-from bot.answer.spans import Span
+from bot.answer.spans import Span, asked_measure, states_measure
 from bot.answer.types import Answer, Citation
 from index.embeddings import Embedder
 from index.lexical import LexicalIndex
@@ -92,6 +92,10 @@ class ExtractiveAnswerer:
         best, *rest = evidence.candidates
         values = self.features.question_features(evidence, best, rest[0] if rest else None)
         probability = Logistic.probability(model.answerable[group].logit(values))
+        if not _states_what_is_asked(evidence, best):
+            # "Hoeveel kost ...?" / "Hoe oud is ...?" and no amount or age where the answer would be quoted:
+            # the articles talk about it but do not say it (still offered as related when close).
+            probability = min(probability, threshold * UNSTATED_SHARE)
         return Decision(evidence, best, probability, threshold)
 
     def answer(
@@ -121,7 +125,7 @@ class ExtractiveAnswerer:
         same_passage = [c for c in decision.evidence.candidates[1:] if c.hit is best.hit]
         if best.features["type_missing"]:
             # The sentence that matches the question lacks the fact asked for: it often sits in the next one.
-            following = min((c for c in same_passage if c.start >= best.end), key=lambda c: c.start, default=None)
+            following = _following(decision.evidence, best)
             if following is not None and following.spans and self.max_quotes > 1:
                 chosen.append(following)
         for other in same_passage:
@@ -148,6 +152,22 @@ class ExtractiveAnswerer:
         )
 
 
+def _following(evidence: Evidence, best: Candidate) -> Candidate | None:
+    """The sentence right after the best one in its passage, if it is a candidate."""
+    after = [c for c in evidence.candidates if c.hit is best.hit and c.start >= best.end]
+    return min(after, key=lambda c: c.start, default=None)
+
+
+def _states_what_is_asked(evidence: Evidence, best: Candidate) -> bool:
+    """False when the question asks an amount of money or an age and neither the best sentence nor the
+    next one (quoted with it when the best lacks the fact) states one; True otherwise."""
+    measure = asked_measure(evidence.question) if evidence.kind is AnswerType.NUMBER else None
+    if measure is None:
+        return True
+    following = _following(evidence, best)
+    return any(states_measure(c.text, c.spans, measure) for c in (best, following) if c is not None)
+
+
 def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
     """Score and sort the candidates, best first; for a number, date, name or reason question, a close
     candidate that holds a new span of that kind goes before one that only repeats the question's words."""
@@ -166,6 +186,7 @@ PROMOTED_KINDS = SHORT_KINDS | {AnswerType.REASON}
 TYPE_MARGIN = 2.0  # logit distance within which a sentence with the asked-for kind of fact is preferred
 RELATED_SHARE = 0.35  # a refused question's best passage is offered as related above this share of the threshold
 RELATED_COSINE = 0.30  # ... or when its best sentence is this close in meaning (on-topic, but not the fact asked)
+UNSTATED_SHARE = 0.5  # an amount or age question with none stated: at most this share of the threshold
 RUNNER_UP_MARGIN = 0.5  # logit distance within which a second sentence of the same passage is quoted too
 
 

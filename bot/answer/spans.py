@@ -202,6 +202,45 @@ def new_spans(text: str, kind: AnswerType, known: str) -> list[Span]:
     return out
 
 
+_MONEY_ASKED = re.compile(
+    r"\b(?:kost|kosten|kostte|kostten|prijs|bedrag|schuld|schulden|schade|waard|verdient|verdiende|betaalt|"
+    r"betaalde|betalen|opbrengst|omzet|winst|boete|cost|costs|price|worth|debt|damage|paid|pay|earns?|earned|"
+    r"revenue|profit|dollars?|euros?)\b",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(r"[€$£]|\b(?:euro|dollar|dollars|pond|frank|cent|miljoen|miljard)\b", re.IGNORECASE)
+_AGE_STATED = re.compile(r"^\)|^-?\s*(?:jaar|jarige|years?)\b", re.IGNORECASE)
+# "gebouwd in 1889", "born in 1950": a year something began also says how old it is.
+_SINCE = re.compile(
+    r"\b(?:geboren|gebouwd|opgericht|gesticht|ontstaan|born|built|founded|established)\b[^.]*$",
+    re.IGNORECASE,
+)
+
+
+def asked_measure(question: str) -> str | None:
+    """ "money" for "Hoeveel kost ...?", "age" for "Hoe oud ...?", else None: numbers only these can answer."""
+    if _ASKS_AGE.search(question):
+        return "age"
+    return "money" if _MONEY_ASKED.search(question) else None
+
+
+def states_measure(text: str, spans: list[Span], measure: str) -> bool:
+    """Whether one of the number `spans` of `text` is an amount of money ("20.000 euro", "$5 miljoen") or an
+    age ("Poetin (70)", "70 jaar"), as `measure` asks."""
+    for span in spans:
+        if span.kind is not AnswerType.NUMBER:
+            continue
+        if measure == "money" and _MONEY.search(text[span.start : span.end + 12]):
+            return True
+        if measure == "age" and (
+            _AGE_STATED.match(text[span.end :])
+            or re.search(r"\b(?:jaar|years?)$", span.text, re.IGNORECASE)
+            or _SINCE.search(text[max(0, span.start - 24) : span.start])
+        ):
+            return True
+    return False
+
+
 def has_saying(text: str) -> bool:
     """Whether the sentence reports speech ("zei", "aldus", quotation marks)."""
     return bool(_SAYING.search(text) or _QUOTE.search(text))
