@@ -180,13 +180,18 @@ _AGE = re.compile(r"[A-ZÀ-Ý][\w'’-]+ \(\d{1,3}\)")
 _ASKS_AGE = re.compile(r"\b(?:hoe oud|leeftijd|jarige?|how old|age|aged)\b", re.IGNORECASE)
 
 
+def _bracket_ages(text: str) -> set[int]:
+    """Where the numbers of "Name (70)" end: the ages news style puts after a name."""
+    return {m.end() - 1 for m in _AGE.finditer(text)}
+
+
 def new_spans(text: str, kind: AnswerType, known: str) -> list[Span]:
     """Spans of `kind` in `text` that add something: not all of their words occur in `known` (the question)."""
     wanted = COMPATIBLE.get(kind)
     if not wanted:
         return []
     known_words = {w.casefold() for w in _WORD.findall(known)}
-    ages = set() if _ASKS_AGE.search(known) else {m.end() - 1 for m in _AGE.finditer(text)}
+    ages = set() if _ASKS_AGE.search(known) else _bracket_ages(text)
     out = []
     for span in find_spans(text):
         if span.kind not in wanted or (span.kind is AnswerType.NUMBER and span.end in ages):
@@ -209,7 +214,8 @@ _MONEY_ASKED = re.compile(
     re.IGNORECASE,
 )
 _MONEY = re.compile(r"[€$£]|\b(?:euro|dollar|dollars|pond|frank|cent|miljoen|miljard)\b", re.IGNORECASE)
-_AGE_STATED = re.compile(r"^\)|^-?\s*(?:jaar|jarige|years?)\b", re.IGNORECASE)
+_AGE_AFTER_NUMBER = re.compile(r"^-?\s*(?:jaar|jarige|years?)\b", re.IGNORECASE)  # "70 jaar", "70-jarige"
+_AGE_UNIT = re.compile(r"\b(?:jaar|years?)$", re.IGNORECASE)  # the span took the unit in: "70 jaar"
 # "gebouwd in 1889", "born in 1950": a year something began also says how old it is.
 _SINCE = re.compile(
     r"\b(?:geboren|gebouwd|opgericht|gesticht|ontstaan|born|built|founded|established)\b[^.]*$",
@@ -218,7 +224,8 @@ _SINCE = re.compile(
 
 
 def asked_measure(question: str) -> str | None:
-    """ "money" for "Hoeveel kost ...?", "age" for "Hoe oud ...?", else None: numbers only these can answer."""
+    """Which measure a number question asks for: "money" ("Hoeveel kost ...?"), "age" ("Hoe oud ...?"), or
+    None. Only a number of that measure can answer such a question."""
     if _ASKS_AGE.search(question):
         return "age"
     return "money" if _MONEY_ASKED.search(question) else None
@@ -227,14 +234,16 @@ def asked_measure(question: str) -> str | None:
 def states_measure(text: str, spans: list[Span], measure: str) -> bool:
     """Whether one of the number `spans` of `text` is an amount of money ("20.000 euro", "$5 miljoen") or an
     age ("Poetin (70)", "70 jaar"), as `measure` asks."""
+    ages = _bracket_ages(text) if measure == "age" else set()
     for span in spans:
         if span.kind is not AnswerType.NUMBER:
             continue
         if measure == "money" and _MONEY.search(text[span.start : span.end + 12]):
             return True
         if measure == "age" and (
-            _AGE_STATED.match(text[span.end :])
-            or re.search(r"\b(?:jaar|years?)$", span.text, re.IGNORECASE)
+            span.end in ages
+            or _AGE_AFTER_NUMBER.match(text[span.end :])
+            or _AGE_UNIT.search(span.text)
             or _SINCE.search(text[max(0, span.start - 24) : span.start])
         ):
             return True
