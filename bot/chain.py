@@ -89,6 +89,7 @@ def build_chain(
         threshold=settings.answer_threshold,
         cross_lingual_threshold=settings.cross_lingual_threshold,
         max_quotes=settings.max_quotes,
+        article_passages=search.article_passages,
     )
     rewrite: Callable[[str, Sequence[Turn]], str] = condense
     if answerer is None and settings.answerer == "llm":

@@ -195,6 +195,13 @@ class HybridSearch:
             if snap.ids[i] in passages  # gone since this generation (a writer dropped the old version)
         ]
 
+    def article_passages(self, article_id: str) -> list[Passage]:
+        """The current passages of one article, in order (read by id: one small read per call)."""
+        snap = self._snapshot
+        ids = [snap.ids[row] for row in snap.article_rows.get(article_id, ())]
+        found = self.store.passages_by_id(ids)
+        return sorted((found[i] for i in ids if i in found), key=lambda p: p.ordinal)
+
     def _known(self, snap: Snapshot, hits: list[tuple[str, float]]) -> dict[int, float]:
         """Keep the best score per current passage (stale versions are dropped)."""
         out: dict[int, float] = {}

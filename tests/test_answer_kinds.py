@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answer.questions import AnswerType, answer_type
-from bot.answer.spans import asked_measure, find_spans, new_spans, states_measure
+from bot.answer.spans import age_asked_of, asked_measure, find_spans, new_spans, stated_ages, states_measure
 
 DUTCH = [
     ("Hoeveel punten gaf de verdediging weg?", AnswerType.NUMBER),
@@ -135,6 +135,41 @@ def test_an_amount_or_age_question_needs_an_amount_or_age(question: str, text: s
     measure = asked_measure(question)
     assert measure is not None
     assert states_measure(text, new_spans(text, AnswerType.NUMBER, question), measure) is stated
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("Hoe oud is Poetin?", ["Poetin"]),
+        ("Hoe oud is sheriff Jay Jones?", ["Jay", "Jones"]),
+        ("What is the age of Meng Wanzhou?", ["Meng", "Wanzhou"]),
+        ("How old is Putin", ["Putin"]),
+        ("Hoe oud is de zoon van Poetin?", []),  # someone else's age
+        ("Hoe oud was Poetin toen hij president werd?", []),  # an age at another time
+        ("Hoe oud is hij?", []),
+        ("Hoe oud is het Rotterdamse uiltje?", []),
+    ],
+)
+def test_the_person_an_age_question_names(question: str, named: list[str]) -> None:
+    assert age_asked_of(question) == named
+
+
+@pytest.mark.parametrize(
+    ("names", "text", "ages"),
+    [
+        (["Poetin"], "Aleksandr Loekasjenko (68) wist niets van Vladimir Poetin (70).", ["70"]),
+        (["Lukashenko"], "Aleksandr Loekasjenko (68) wist niets van Vladimir Poetin (70).", ["68"]),
+        (["Vladimir", "Putin"], "Vladimir Poetin (70) zweeg.", ["70"]),
+        (["Jan", "Peeters"], "Kris Peeters (55) zei het.", []),  # another Peeters
+        (["Peeters"], "Kris Peeters (55) zei het.", ["55"]),
+        (["Tusk"], "Ivan Task (44) zei het.", []),
+        (["Poetin"], "Poetin zei (in 2022) niets.", []),
+    ],
+)
+def test_the_age_stated_after_a_name(names: list[str], text: str, ages: list[str]) -> None:
+    spans = stated_ages(text, names)
+    assert [s.text for s in spans] == ages
+    assert all(text[s.start : s.end] == s.text for s in spans)
 
 
 @pytest.mark.parametrize("question", ["Hoeveel mensen kwamen om?", "Wanneer begon de oorlog?", "How many people died?"])

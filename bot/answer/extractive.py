@@ -18,10 +18,11 @@ from dataclasses import dataclass, field, replace
 from bot.answer.features import WORD_MATCH_FEATURES, Candidate, Evidence, FeatureBuilder
 from bot.answer.model import AnswererModel, Logistic, language_group, load_model
 from bot.answer.questions import AnswerType, answer_type
-from bot.answer.spans import Span, asked_measure, states_measure
+from bot.answer.spans import Span, age_asked_of, asked_measure, stated_ages, states_measure
 from bot.answer.types import Answer, Citation
 from index.embeddings import Embedder
 from index.lexical import LexicalIndex
+from index.passages import Passage
 from index.retrieve import Hit
 
 # Kinds whose answer is a short span shown before the quote.
@@ -49,7 +50,9 @@ class ExtractiveAnswerer:
     """Quotes the best sentence (and a close runner-up of the same passage), or says the articles do not say.
 
     `threshold` / `cross_lingual_threshold` override the model's calibrated answer thresholds (a
-    probability that the best sentence answers the question); None keeps the model's own.
+    probability that the best sentence answers the question); None keeps the model's own. With
+    `article_passages` (an article id -> its current passages), an age question also finds the age stated
+    with the name ("Vladimir Poetin (70)") in a passage of a retrieved article that was not retrieved itself.
     """
 
     embedder: Embedder
@@ -60,6 +63,7 @@ class ExtractiveAnswerer:
     passages: int = 3
     corpus_language: str = "nl"
     model: AnswererModel | None = None
+    article_passages: Callable[[str], list[Passage]] | None = None
     features: FeatureBuilder = field(init=False)
 
     def __post_init__(self) -> None:
@@ -82,6 +86,9 @@ class ExtractiveAnswerer:
 
     def decide(self, question: str, query: str, hits: list[Hit], language: str) -> Decision:
         """Analyse, then judge whether the best sentence answers the question."""
+        named = age_asked_of(question)
+        if named:
+            hits = self._stated_age_first(named, hits)
         evidence = self.analyse(question, query, hits, language)
         group = language_group(language, self.corpus_language)
         model = self._model()
@@ -89,6 +96,11 @@ class ExtractiveAnswerer:
         threshold = override if override is not None else model.thresholds[group]
         if not evidence.candidates:
             return Decision(evidence, None, 0.0, threshold)
+        stated = _stated_age(evidence, named) if named else None
+        if stated is not None:
+            # "Hoe oud is Poetin?" and a sentence says "Vladimir Poetin (70)": that is the answer, whatever
+            # else the sentence is about (a rule, not the model: the model rarely sees such a sentence win).
+            return Decision(evidence, stated, 1.0, threshold)
         best, *rest = evidence.candidates
         values = self.features.question_features(evidence, best, rest[0] if rest else None)
         probability = Logistic.probability(model.answerable[group].logit(values))
@@ -97,6 +109,21 @@ class ExtractiveAnswerer:
             # the articles talk about it but do not say it (still offered as related when close).
             probability = min(probability, threshold * UNSTATED_SHARE)
         return Decision(evidence, best, probability, threshold)
+
+    def _stated_age_first(self, names: list[str], hits: list[Hit]) -> list[Hit]:
+        """`hits` with the first passage that states the named person's age in front: a retrieved one, or
+        else one of the top passages' articles (news gives the age where the name first occurs, often in a
+        passage that is not about what the question's other words are about)."""
+        stating = next((h for h in hits if stated_ages(h.passage.text, names)), None)
+        if stating is None and self.article_passages is not None:
+            for article_id in dict.fromkeys(h.passage.article_id for h in hits[: self.passages]):
+                passage = next((p for p in self.article_passages(article_id) if stated_ages(p.text, names)), None)
+                if passage is not None:
+                    stating = Hit(passage, min(h.score for h in hits), {})
+                    break
+        if stating is None:
+            return hits
+        return [stating, *(h for h in hits if h.passage.id != stating.passage.id)]
 
     def answer(
         self, question: str, query: str, hits: list[Hit], language: str, on_partial: Callable[[str], None] | None = None
@@ -166,6 +193,18 @@ def _states_what_is_asked(evidence: Evidence, best: Candidate) -> bool:
         return True
     following = _following(evidence, best)
     return any(states_measure(c.text, c.spans, measure) for c in (best, following) if c is not None)
+
+
+def _stated_age(evidence: Evidence, names: list[str]) -> Candidate | None:
+    """The candidate that states the age of the person the question names, with that age as its span, first."""
+    for candidate in evidence.candidates:
+        ages = stated_ages(candidate.text, names)
+        if ages:
+            stated = replace(candidate, spans=ages)
+            evidence.candidates.remove(candidate)
+            evidence.candidates.insert(0, stated)
+            return stated
+    return None
 
 
 def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:

@@ -10,6 +10,7 @@ answer is always a verbatim piece of its sentence.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from bot.answer.questions import AnswerType
@@ -248,6 +249,63 @@ def states_measure(text: str, spans: list[Span], measure: str) -> bool:
         ):
             return True
     return False
+
+
+# "Hoe oud is (sheriff) Jay Jones?", "How old is Putin?", "de leeftijd van Poetin": the person named right after
+# the question's words and a title or two (not "de zoon van Poetin": then the age is someone else's), up to
+# the question mark ("Hoe oud was hij toen ...?" asks an age at another time than the article's).
+_AGE_OF = re.compile(
+    r"\b(?i:hoe oud (?:is|was|wordt|werd)|how old (?:is|was)|(?:wat is )?de leeftijd van|(?:what is )?the age of)\s+"
+    r"(?:(?!van\b|of\b)[a-zà-ÿ-]+\s+){0,3}"
+    r"(?P<name>[A-ZÀ-Ý][\w'’-]*(?:\s+(?:(?:van|de|der|den|ter|von|la|le|di|da)\s+)*[A-ZÀ-Ý][\w'’-]*)*)\s*\??\s*$"
+)
+_NAMED_AGE = re.compile(r"(?:([A-ZÀ-Ý][\w'’-]+) )?([A-ZÀ-Ý][\w'’-]+) \((\d{1,3})\)")  # "Vladimir Poetin (70)"
+
+
+def age_asked_of(question: str) -> list[str]:
+    """The words of the name whose age the question asks ("Hoe oud is Jay Jones?" -> ["Jay", "Jones"]), or []."""
+    match = _AGE_OF.search(question.strip())
+    if match is None:
+        return []
+    return [w for w in match.group("name").split() if w[0].isupper()]
+
+
+def _same_name(word: str, name: str) -> bool:
+    """The same name word: equal, the same first five letters of a long one ("Poetins" ~ "Poetin"), or
+    equal once Dutch and English spellings of a transliterated name agree ("Putin" ~ "Poetin",
+    "Lukashenko" ~ "Loekasjenko", "Zelensky" ~ "Zelenski")."""
+    a, b = word.casefold(), name.casefold()
+    if a == b or (min(len(a), len(b)) >= 6 and a[:5] == b[:5]):
+        return True
+    key = _name_key(a)
+    return len(key) >= 4 and key == _name_key(b)
+
+
+_SPELLINGS = (("tsj", "ch"), ("sj", "sh"), ("oe", "u"), ("ij", "y"), ("j", "y"), ("w", "v"), ("ks", "x"))
+
+
+def _name_key(word: str) -> str:
+    """A name without accents, with Dutch transliterations spelled the English way and a final y as i."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    for dutch, english in _SPELLINGS:
+        plain = plain.replace(dutch, english)
+    return re.sub(r"y$", "i", plain)
+
+
+def stated_ages(text: str, names: list[str]) -> list[Span]:
+    """The ages news style puts after a name ("Vladimir Poetin (70)") in `text`, of the person `names` (a
+    question's name words) calls: the last name before the bracket, and the first name too when both give one."""
+    if not names:
+        return []
+    out = []
+    for match in _NAMED_AGE.finditer(text):
+        first, last = match.group(1), match.group(2)
+        if not _same_name(last, names[-1]):
+            continue
+        if first is not None and len(names) > 1 and not any(_same_name(first, n) for n in names[:-1]):
+            continue
+        out.append(Span(AnswerType.NUMBER, match.start(3), match.end(3), match.group(3)))
+    return out
 
 
 def has_saying(text: str) -> bool:
