@@ -155,6 +155,19 @@ def test_the_person_an_age_question_names(question: str, named: list[str]) -> No
 
 
 @pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("Wat wilde Poetin van Loekasjenko? Hoe oud is hij?", ["Poetin"]),
+        ("Wie is Diana Panchenko? Hoe oud is hij?", ["Diana", "Panchenko"]),
+        ("Met wie sprak Loekasjenko? Hoe oud is hij?", []),  # he is the earlier answer, not a name it gave
+        ("Wat is er gebeurd? Hoe oud is hij?", []),
+    ],
+)
+def test_the_person_a_follow_up_age_question_means(query: str, named: list[str]) -> None:
+    assert age_asked_of("Hoe oud is hij?", query) == named
+
+
+@pytest.mark.parametrize(
     ("names", "text", "ages"),
     [
         (["Poetin"], "Aleksandr Loekasjenko (68) wist niets van Vladimir Poetin (70).", ["70"]),

@@ -108,6 +108,8 @@ def test_an_unrelated_question_gets_no_related_passage(sample_chain: Chain) -> N
         ("Wat wil Loekasjenko met de Krim?", "En wat vindt hij van onderhandelingen?", "vredesgesprekken"),
         ("Zou Wit-Rusland kernwapens inzetten?", "En hebben ze nog andere wapens?", "iets anders dan kernwapens"),
         ("Wat vroeg Poetin aan Loekasjenko?", "Waarom?", "mes in de rug"),
+        ("Wat wilde Poetin van Loekasjenko?", "Hoe oud is hij?", "Poetin (70)"),  # he: the first name asked about
+        ("Wat vindt Loekasjenko van vredesgesprekken?", "En hoe oud is hij?", "Loekasjenko (68)"),
     ],
 )
 def test_a_follow_up_is_answered_like_the_question_asked_in_full(

@@ -86,7 +86,7 @@ class ExtractiveAnswerer:
 
     def decide(self, question: str, query: str, hits: list[Hit], language: str) -> Decision:
         """Analyse, then judge whether the best sentence answers the question."""
-        named = age_asked_of(question)
+        named = age_asked_of(question, query)
         if named:
             hits = self._stated_age_first(named, hits)
         evidence = self.analyse(question, query, hits, language)

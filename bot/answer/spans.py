@@ -253,20 +253,31 @@ def states_measure(text: str, spans: list[Span], measure: str) -> bool:
 
 # "Hoe oud is (sheriff) Jay Jones?", "How old is Putin?", "de leeftijd van Poetin": the person named right after
 # the question's words and a title or two (not "de zoon van Poetin": then the age is someone else's), up to
-# the question mark ("Hoe oud was hij toen ...?" asks an age at another time than the article's).
+# the question mark ("Hoe oud was hij toen ...?" asks an age at another time than the article's); or "hij".
 _AGE_OF = re.compile(
     r"\b(?i:hoe oud (?:is|was|wordt|werd)|how old (?:is|was)|(?:wat is )?de leeftijd van|(?:what is )?the age of)\s+"
-    r"(?:(?!van\b|of\b)[a-zà-ÿ-]+\s+){0,3}"
-    r"(?P<name>[A-ZÀ-Ý][\w'’-]*(?:\s+(?:(?:van|de|der|den|ter|von|la|le|di|da)\s+)*[A-ZÀ-Ý][\w'’-]*)*)\s*\??\s*$"
+    r"(?:(?P<pronoun>(?i:hij|zij|ze|he|she))|(?:(?!van\b|of\b)[a-zà-ÿ-]+\s+){0,3}"
+    r"(?P<name>[A-ZÀ-Ý][\w'’-]*(?:\s+(?:(?:van|de|der|den|ter|von|la|le|di|da)\s+)*[A-ZÀ-Ý][\w'’-]*)*))\s*\??\s*$"
 )
+_ASKS_WHO = re.compile(
+    r"\W*(?:(?:en|and|met|van|aan|voor|with|to)\s+)*(?:wie|who|whom)\b(?!\s+(?:is|was)\s+(?-i:[A-ZÀ-Ý]))", re.IGNORECASE
+)
+_NAME_RUN = re.compile(r"[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)*")  # capitalised words in a row
 _NAMED_AGE = re.compile(r"(?:([A-ZÀ-Ý][\w'’-]+) )?([A-ZÀ-Ý][\w'’-]+) \((\d{1,3})\)")  # "Vladimir Poetin (70)"
 
 
-def age_asked_of(question: str) -> list[str]:
-    """The words of the name whose age the question asks ("Hoe oud is Jay Jones?" -> ["Jay", "Jones"]), or []."""
+def age_asked_of(question: str, query: str = "") -> list[str]:
+    """The words of the name whose age the question asks ("Hoe oud is Jay Jones?" -> ["Jay", "Jones"]); for a
+    follow-up ("Hoe oud is hij?") the first name of the earlier question its search `query` starts with; or []."""
     match = _AGE_OF.search(question.strip())
     if match is None:
         return []
+    if match.group("pronoun"):
+        earlier = query[: len(query) - len(question)] if query.endswith(question) else ""
+        if _ASKS_WHO.match(earlier):
+            return []  # "Met wie sprak hij? Hoe oud is zij?": she is the answer ("Wie is Poetin?" names him)
+        # The earlier question's first name, not its first word ("Wat wilde Poetin van Loekasjenko?" -> Poetin).
+        return next((m.group().split() for m in _NAME_RUN.finditer(earlier) if m.start() > 0), [])
     return [w for w in match.group("name").split() if w[0].isupper()]
 
 
