@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from bot.answer.questions import AnswerType, answer_type
-from bot.answer.spans import age_asked_of, asked_measure, find_spans, new_spans, stated_ages, states_measure
+from bot.answer.spans import (
+    age_asked_of,
+    asked_measure,
+    asked_roles,
+    find_spans,
+    new_spans,
+    role_names,
+    stated_ages,
+    states_measure,
+)
 
 DUTCH = [
     ("Hoeveel punten gaf de verdediging weg?", AnswerType.NUMBER),
@@ -183,6 +192,40 @@ def test_the_age_stated_after_a_name(names: list[str], text: str, ages: list[str
     spans = stated_ages(text, names)
     assert [s.text for s in spans] == ages
     assert all(text[s.start : s.end] == s.text for s in spans)
+
+
+@pytest.mark.parametrize(
+    ("question", "office"),
+    [
+        ("Welke minister heeft de regels opgesteld?", "minis"),
+        ("Wie is de directeur van de school?", "direc"),
+        ("Wie is de Wit-Russische president?", "presi"),
+        ("Which mayor opened the bridge?", "mayor"),
+        ("Who was the spokesman of the police?", "spoke"),
+        ("Wie leidt Mars One?", "direc"),  # whoever heads it: director, leader, chair ...
+        ("Wie interviewde Loekasjenko?", None),
+        ("Welke man werd opgepakt?", None),  # no office
+    ],
+)
+def test_the_office_a_who_question_asks_to_name(question: str, office: str | None) -> None:
+    roles = asked_roles(question)
+    assert (office in roles) if office else roles == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "roles", "names"),
+    [
+        ("Verkeersminister Cora van Nieuwenhuizen heeft dat geregeld.", ("minis",), ["Cora van Nieuwenhuizen"]),
+        ("Dat zegt Mars One-directeur Bas Lansdorp.", ("direc",), ["Bas Lansdorp"]),
+        ("Dat zegt directeur Bas Lansdorp van Mars One.", ("direc",), ["Bas Lansdorp van Mars One"]),
+        ("De minister wil met de Tweede Kamer praten.", ("minis",), []),  # no name after the office
+        ("Dat heeft minister Grapperhaus gezegd.", ("direc",), []),  # another office
+        ("Dat heeft minister Grapperhaus gezegd.", ("minis",), []),  # the name the question gave
+    ],
+)
+def test_the_name_after_an_office(text: str, roles: tuple[str, ...], names: list[str]) -> None:
+    spans = role_names(text, roles, "Wat heeft minister Grapperhaus gezegd?" if "Grapperhaus" in text else "")
+    assert [s.text for s in spans] == names
 
 
 @pytest.mark.parametrize("question", ["Hoeveel mensen kwamen om?", "Wanneer begon de oorlog?", "How many people died?"])

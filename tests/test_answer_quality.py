@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.answer.types import NOT_IN_ARTICLES, Turn
-from bot.chain import Chain
+from bot.chain import Chain, build_chain, open_store
 from bot.render import render_text
+from bot.settings import Settings
 from bot.telegram.html import answer_html
+from index.embeddings import Embedder
+from index.sync import Indexer
 from tests.conftest import ARTICLE_TEXT
 
 # Paraphrased questions about the sample article that the previous answerer refused (measured on the
@@ -118,3 +123,46 @@ def test_a_follow_up_is_answered_like_the_question_asked_in_full(
     answer = sample_chain.invoke(follow_up, [Turn(previous)])
     assert answer.answered, answer.text
     assert any(evidence in c.text for c in answer.citations)
+
+
+# A news report written for this test: the office holders it names sit in sentences that share few words
+# with the questions, next to sentences that repeat them.
+SCHOOL_TRIPS = """# Strengere regels voor schoolreizen
+
+De regels voor schoolreizen worden vanaf volgend jaar strenger. Scholen moeten voortaan vooraf een
+veiligheidsplan indienen bij de gemeente. Ook moet er per tien leerlingen minstens een begeleider mee.
+Dat heeft minister Anna de Vries (Onderwijs) dinsdag aan de Tweede Kamer laten weten.
+
+Oudervereniging Ouders en School is blij met de strengere regels. ,,Dit vragen we al jaren'', zegt
+woordvoerder Peter Janssens. De aanleiding is een busongeval in Frankrijk vorig jaar, waarbij twaalf
+leerlingen gewond raakten. De nieuwe regels gaan in september in.
+"""
+
+
+@pytest.fixture(scope="module")
+def school_trips_chain(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Chain:
+    folder = tmp_path_factory.mktemp("school-trips")
+    article = Path(folder) / "schoolreizen.md"
+    article.write_text(SCHOOL_TRIPS, encoding="utf-8")
+    settings = Settings(data_dir=Path(folder) / "data")
+    store = open_store(settings, embedder)
+    assert store.embeddings is not None
+    assert Indexer(store, store.embeddings).add([article]).ok
+    return build_chain(settings, embedder=embedder, store=store)
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("Welke minister maakt de regels voor schoolreizen strenger?", "Anna de Vries"),
+        ("Wie is de woordvoerder van de oudervereniging?", "Peter Janssens"),
+        ("Which minister announced the stricter rules?", "Anna de Vries"),
+    ],
+)
+def test_a_question_for_an_office_holder_is_answered_with_the_name_after_the_office(
+    school_trips_chain: Chain, question: str, name: str
+) -> None:
+    answer = school_trips_chain.invoke(question)
+    assert answer.answered, answer.text
+    assert answer.short_answer == name
+    assert name in answer.citations[0].quote

@@ -18,7 +18,15 @@ from dataclasses import dataclass, field, replace
 from bot.answer.features import WORD_MATCH_FEATURES, Candidate, Evidence, FeatureBuilder
 from bot.answer.model import AnswererModel, Logistic, language_group, load_model
 from bot.answer.questions import AnswerType, answer_type
-from bot.answer.spans import Span, age_asked_of, asked_measure, stated_ages, states_measure
+from bot.answer.spans import (
+    Span,
+    age_asked_of,
+    asked_measure,
+    asked_roles,
+    role_names,
+    stated_ages,
+    states_measure,
+)
 from bot.answer.types import Answer, Citation
 from index.embeddings import Embedder
 from index.lexical import LexicalIndex
@@ -104,6 +112,13 @@ class ExtractiveAnswerer:
         best, *rest = evidence.candidates
         values = self.features.question_features(evidence, best, rest[0] if rest else None)
         probability = Logistic.probability(model.answerable[group].logit(values))
+        top = max(evidence.candidates, key=lambda c: c.score)
+        if top is not best and best.spans and evidence.kind is AnswerType.PERSON and asked_roles(question):
+            # The office holder's sentence went before the one the model liked best: whether the articles
+            # answer is judged on that one too (the model has not learnt what naming the office says).
+            others = [c for c in evidence.candidates if c is not top]
+            values = self.features.question_features(evidence, top, others[0] if others else None)
+            probability = max(probability, Logistic.probability(model.answerable[group].logit(values)))
         if not _states_what_is_asked(evidence, best):
             # "Hoeveel kost ...?" / "Hoe oud is ...?" and no amount or age where the answer would be quoted:
             # the articles talk about it but do not say it (still offered as related when close).
@@ -213,6 +228,18 @@ def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
     for candidate in evidence.candidates:
         candidate.score = ranker.logit(candidate.features)
     evidence.candidates.sort(key=lambda c: -c.score)
+    roles = asked_roles(evidence.question) if evidence.kind is AnswerType.PERSON else ()
+    if roles and evidence.candidates:
+        # "Welke minister ...?": a close sentence that names someone right after that office answers it.
+        best = evidence.candidates[0]
+        for candidate in evidence.candidates:
+            if candidate.score < best.score - ROLE_MARGIN:
+                break
+            named = role_names(candidate.text, roles, evidence.query)
+            if named:
+                evidence.candidates.remove(candidate)
+                evidence.candidates.insert(0, replace(candidate, spans=named))
+                return
     if evidence.kind in PROMOTED_KINDS and evidence.candidates and not evidence.candidates[0].spans:
         best = evidence.candidates[0]
         typed = next((c for c in evidence.candidates if c.spans and c.score >= best.score - TYPE_MARGIN), None)
@@ -222,6 +249,7 @@ def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
 
 
 PROMOTED_KINDS = SHORT_KINDS | {AnswerType.REASON}
+ROLE_MARGIN = 3.0  # ... and one that names the person holding the office asked for ("minister X")
 TYPE_MARGIN = 2.0  # logit distance within which a sentence with the asked-for kind of fact is preferred
 RELATED_SHARE = 0.35  # a refused question's best passage is offered as related above this share of the threshold
 RELATED_COSINE = 0.30  # ... or when its best sentence is this close in meaning (on-topic, but not the fact asked)

@@ -319,6 +319,51 @@ def stated_ages(text: str, names: list[str]) -> list[Span]:
     return out
 
 
+# The office a "who" question asks to name: "Welke minister ...?", "Wie is de directeur van ...?", "Which
+# director ...?"; "Wie leidt ...?" asks for whoever heads it. Generic nouns (man, vrouw, person) name no office.
+_ROLE_NOUNS = (
+    r"president|minister|premier|burgemeester|directeur|voorzitter|woordvoerder|trainer|coach|leider|topman|"
+    r"topvrouw|baas|chef|oprichter|eigenaar|rechter|advocaat|officier|commissaris|gouverneur|ambassadeur|"
+    r"director|chairman|chairwoman|spokesman|spokesperson|leader|founder|owner|judge|lawyer|governor|mayor|"
+    r"ambassador|ceo|chief|head|manager|burgemeester|wethouder|schepen|kapitein|captain"
+)
+_ROLE_ASKED = re.compile(
+    rf"\b(?:welke?|wat voor(?: een)?|which|what)\s+(?P<a>{_ROLE_NOUNS})\b"
+    rf"|\b(?:wie|who)\s+(?:is|was|wordt|werd|zijn|waren|are|were)\s+(?:de|het|the)\s+(?:[\w-]+\s+)?(?P<b>{_ROLE_NOUNS})\b",
+    re.IGNORECASE,
+)
+_HEADS = re.compile(r"\b(?:wie|who)\s+(?:leidt|leidde|leiden|leads|led|heads|headed|runs|ran)\b", re.IGNORECASE)
+_HEAD_ROLES = ("direc", "leide", "leade", "topma", "voorz", "chair", "baas", "chef", "ceo", "head")
+
+
+def asked_roles(question: str) -> tuple[str, ...]:
+    """The beginnings of the words for the office a question asks to name ("Welke minister ...?" ->
+    ("minis",); "Wie leidt ...?" -> director, leader, chair...), or () when it asks no office. Five letters
+    match across Dutch and English ("director" ~ "directeur") and inside compounds ("Verkeersminister")."""
+    match = _ROLE_ASKED.search(question)
+    if match:
+        return ((match.group("a") or match.group("b")).lower()[:5],)
+    return _HEAD_ROLES if _HEADS.search(question) else ()
+
+
+def role_names(text: str, roles: tuple[str, ...], known: str) -> list[Span]:
+    """Names right after a word for one of `roles` ("minister Ferdinand Grapperhaus", "Mars One-directeur Bas
+    Lansdorp"), but not names the question (`known`) already gives."""
+    if not roles:
+        return []
+    known_words = {w.casefold() for w in _WORD.findall(known)}
+    pattern = re.compile(rf"(?i:[\w-]*(?:{'|'.join(map(re.escape, roles))})[\w-]*)\s+(?={_NAME.pattern[2:]})")
+    out = []
+    for match in pattern.finditer(text):
+        name = _NAME.match(text, match.end())
+        if name is None:
+            continue
+        words = {w.casefold() for w in _WORD.findall(name.group())}
+        if words and not words <= known_words:
+            out.append(Span(AnswerType.PERSON, name.start(), name.end(), name.group()))
+    return out
+
+
 def has_saying(text: str) -> bool:
     """Whether the sentence reports speech ("zei", "aldus", quotation marks)."""
     return bool(_SAYING.search(text) or _QUOTE.search(text))
