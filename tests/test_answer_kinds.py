@@ -9,7 +9,9 @@ from bot.answer.spans import (
     age_asked_of,
     asked_measure,
     asked_roles,
+    asks_who_named,
     find_spans,
+    names_someone,
     new_spans,
     role_names,
     stated_ages,
@@ -226,6 +228,36 @@ def test_the_office_a_who_question_asks_to_name(question: str, office: str | Non
 def test_the_name_after_an_office(text: str, roles: tuple[str, ...], names: list[str]) -> None:
     spans = role_names(text, roles, "Wat heeft minister Grapperhaus gezegd?" if "Grapperhaus" in text else "")
     assert [s.text for s in spans] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("de Wit-Russische president", False),
+        ("de pro-Russische Oekraïense journaliste", False),
+        ("de Amerikaanse, Nederlandse en Chinese ministers", False),
+        ("journaliste Diana Panchenko", True),
+        ("de Nederlandse WW", True),  # a run with a name in it
+        ("in Oekraïne", True),
+    ],
+)
+def test_an_adjective_of_a_people_names_no_one(text: str, names: bool) -> None:
+    spans = [s for s in find_spans(text) if s.kind is AnswerType.PERSON]
+    assert spans
+    assert any(names_someone(s) for s in spans) is names
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("Wie is Loekasjenko?", True),
+        ("Who was Jay Jones?", True),
+        ("Wie is de directeur van de school?", False),
+        ("Wie interviewde Loekasjenko?", False),
+    ],
+)
+def test_who_a_named_person_is(question: str, named: bool) -> None:
+    assert asks_who_named(question) is named
 
 
 @pytest.mark.parametrize("question", ["Hoeveel mensen kwamen om?", "Wanneer begon de oorlog?", "How many people died?"])

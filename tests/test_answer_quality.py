@@ -55,6 +55,19 @@ def test_a_date_question_gets_the_date_first_verbatim_from_its_quote(sample_chai
     assert f"<b>{answer.short_answer}</b>" in answer_html(answer)
 
 
+def test_a_who_question_gets_the_name_not_an_adjective_before_it(sample_chain: Chain) -> None:
+    # "... met de pro-Russische Oekraïense journaliste Diana Panchenko.": the capitalised adjectives name no one.
+    answer = sample_chain.invoke("Wie interviewde Loekasjenko?")
+    assert answer.answered and answer.short_answer == "Diana Panchenko"
+
+
+def test_who_a_named_person_is_has_no_short_answer(sample_chain: Chain) -> None:
+    # The question gives the name; what he is ("de Wit-Russische president") is in the quote.
+    answer = sample_chain.invoke("Wie is Loekasjenko?")
+    assert answer.answered and answer.short_answer is None
+    assert "president Aleksandr Loekasjenko" in answer.citations[0].quote
+
+
 def test_an_open_question_has_no_short_answer(sample_chain: Chain) -> None:
     answer = sample_chain.invoke("Wat vreesde het Russische staatshoofd van het Westen?")
     assert answer.answered and answer.short_answer is None

@@ -23,6 +23,8 @@ from bot.answer.spans import (
     age_asked_of,
     asked_measure,
     asked_roles,
+    asks_who_named,
+    names_someone,
     role_names,
     stated_ages,
     states_measure,
@@ -259,7 +261,8 @@ RUNNER_UP_MARGIN = 0.5  # logit distance within which a second sentence of the s
 
 def short_answer(best: Candidate, evidence: Evidence) -> Span | None:
     """The span of the asked-for kind in the best sentence nearest the question's words, if the kind has one."""
-    if evidence.kind not in SHORT_KINDS or not best.spans:
+    spans = [s for s in best.spans if names_someone(s)]
+    if evidence.kind not in SHORT_KINDS or not spans or asks_who_named(evidence.question):
         return None
     text = best.text.lower()
     anchors = [
@@ -273,7 +276,7 @@ def short_answer(best: Candidate, evidence: Evidence) -> Span | None:
         year = evidence.kind is AnswerType.NUMBER and re.fullmatch(r"(1[0-9]|20)\d\d", span.text) is not None
         return far + (200 if year else 0) - (10 if " " in span.text else 0)
 
-    span = min(best.spans, key=distance)
+    span = min(spans, key=distance)
     return replace(span, text=best.text[span.start : span.end])
 
 

@@ -364,6 +364,25 @@ def role_names(text: str, roles: tuple[str, ...], known: str) -> list[Span]:
     return out
 
 
+# A capitalised Dutch adjective of a country or people ("Russische", "Wit-Russische", "Amerikaanse",
+# "Nederlandse", "Chinese", "Franse", "Britse", "Poolse"): it describes, it names no one.
+_ADJECTIVE = re.compile(r"^[A-ZÀ-Ý][\w-]{2,}(?:ische|sche|aanse|anse|ense|ese|tse|lse|ndse)$")
+# "Wie is Loekasjenko?": the question gives the name and asks what the person is, which no name answers.
+_WHO_IS_NAMED = re.compile(r"^\W*(?:en\s+)?(?i:wie|who)\s+(?i:is|was|zijn|waren|are|were)\s+[A-ZÀ-Ý][^?]*\??\s*$")
+
+
+def names_someone(span: Span) -> bool:
+    """False for a name span made of adjectives of a country or people only ("Wit-Russische", "Russische
+    Oekraïense" in "de pro-Russische Oekraïense journaliste")."""
+    name_kinds = (AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANISATION)
+    return span.kind not in name_kinds or not all(_ADJECTIVE.search(w) for w in span.text.split() if w[0].isupper())
+
+
+def asks_who_named(question: str) -> bool:
+    """Whether the question asks who a person it names is ("Wie is Poetin?", "Who was Jay Jones?")."""
+    return _WHO_IS_NAMED.match(question) is not None
+
+
 def has_saying(text: str) -> bool:
     """Whether the sentence reports speech ("zei", "aldus", quotation marks)."""
     return bool(_SAYING.search(text) or _QUOTE.search(text))
