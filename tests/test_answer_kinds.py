@@ -230,6 +230,24 @@ def test_the_name_after_an_office(text: str, roles: tuple[str, ...], names: list
     assert [s.text for s in spans] == names
 
 
+LEAD = "wist de Wit-Russische president Aleksandr Loekasjenko niets. Op 24 februari kondigde president Poetin het aan."
+
+
+@pytest.mark.parametrize(
+    ("question", "names", "others"),
+    [
+        ("Wie is de Russische president?", ["Poetin"], ["Aleksandr Loekasjenko"]),
+        ("Wie is de president van Rusland?", ["Poetin"], ["Aleksandr Loekasjenko"]),
+        ("Wie is de Wit-Russische president?", ["Aleksandr Loekasjenko", "Poetin"], []),
+        ("Wie is de president?", ["Aleksandr Loekasjenko", "Poetin"], []),  # whose office is not asked
+    ],
+)
+def test_an_office_of_another_country_is_not_the_one_asked(question: str, names: list[str], others: list[str]) -> None:
+    roles = asked_roles(question)
+    assert [s.text for s in role_names(LEAD, roles, question)] == names
+    assert [s.text for s in role_names(LEAD, roles, question, agreeing=False)] == others
+
+
 @pytest.mark.parametrize(
     ("text", "names"),
     [

@@ -61,6 +61,27 @@ def test_a_who_question_gets_the_name_not_an_adjective_before_it(sample_chain: C
     assert answer.answered and answer.short_answer == "Diana Panchenko"
 
 
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("Wie is de Russische president?", "Poetin"),
+        ("Who is the Russian president?", "Poetin"),
+        ("Wie is de Wit-Russische president?", "Aleksandr Loekasjenko"),
+    ],
+)
+def test_whose_office_the_question_names_decides_the_name(sample_chain: Chain, question: str, name: str) -> None:
+    # The lead says "de Wit-Russische president Aleksandr Loekasjenko" and "zijn Russische collega Vladimir Poetin".
+    answer = sample_chain.invoke(question)
+    assert answer.answered, answer.text
+    assert answer.short_answer is not None and answer.short_answer.endswith(name)
+
+
+def test_another_countrys_office_holder_is_not_the_short_answer(sample_chain: Chain) -> None:
+    answer = sample_chain.invoke("Wie is de president van Rusland?")
+    assert answer.short_answer != "Aleksandr Loekasjenko"
+    assert "Poetin" in answer.text
+
+
 def test_who_a_named_person_is_has_no_short_answer(sample_chain: Chain) -> None:
     # The question gives the name; what he is ("de Wit-Russische president") is in the quote.
     answer = sample_chain.invoke("Wie is Loekasjenko?")

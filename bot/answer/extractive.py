@@ -261,6 +261,11 @@ RUNNER_UP_MARGIN = 0.5  # logit distance within which a second sentence of the s
 
 def short_answer(best: Candidate, evidence: Evidence) -> Span | None:
     """The span of the asked-for kind in the best sentence nearest the question's words, if the kind has one."""
+    roles = asked_roles(evidence.question) if evidence.kind is AnswerType.PERSON else ()
+    if role_names(best.text, roles, evidence.query, agreeing=False):
+        # "Wie is de Russische president?" and the sentence names "de Wit-Russische president X": whichever
+        # name were picked, the quote says it better.
+        return None
     spans = [s for s in best.spans if names_someone(s)]
     if evidence.kind not in SHORT_KINDS or not spans or asks_who_named(evidence.question):
         return None

@@ -346,22 +346,33 @@ def asked_roles(question: str) -> tuple[str, ...]:
     return _HEAD_ROLES if _HEADS.search(question) else ()
 
 
-def role_names(text: str, roles: tuple[str, ...], known: str) -> list[Span]:
+def role_names(text: str, roles: tuple[str, ...], known: str, *, agreeing: bool = True) -> list[Span]:
     """Names right after a word for one of `roles` ("minister Ferdinand Grapperhaus", "Mars One-directeur Bas
-    Lansdorp"), but not names the question (`known`) already gives."""
+    Lansdorp"), but not names the question (`known`) already gives. When the question says whose office
+    ("de Russische president", "de president van Rusland"), an office the text says is another country's
+    ("de Wit-Russische president Aleksandr Loekasjenko") does not count; `agreeing=False` returns those."""
     if not roles:
         return []
     known_words = {w.casefold() for w in _WORD.findall(known)}
-    pattern = re.compile(rf"(?i:[\w-]*(?:{'|'.join(map(re.escape, roles))})[\w-]*)\s+(?={_NAME.pattern[2:]})")
+    qualifiers = {w.casefold()[:4] for w in _CAPITALISED_WORD.findall(known.strip())[1:]}
+    pattern = re.compile(
+        rf"(?:(?P<qualifier>[A-ZÀ-Ý][\w-]*)\s+)?(?i:[\w-]*(?:{'|'.join(map(re.escape, roles))})[\w-]*)\s+"
+        rf"(?={_NAME.pattern[2:]})"
+    )
     out = []
     for match in pattern.finditer(text):
         name = _NAME.match(text, match.end())
         if name is None:
             continue
         words = {w.casefold() for w in _WORD.findall(name.group())}
-        if words and not words <= known_words:
+        qualifier = match.group("qualifier")
+        agrees = not (qualifiers and qualifier and qualifier.casefold()[:4] not in qualifiers)
+        if words and not words <= known_words and agrees is agreeing:
             out.append(Span(AnswerType.PERSON, name.start(), name.end(), name.group()))
     return out
+
+
+_CAPITALISED_WORD = re.compile(r"\b[A-ZÀ-Ý][\w-]*")
 
 
 # A capitalised Dutch adjective of a country or people ("Russische", "Wit-Russische", "Amerikaanse",
