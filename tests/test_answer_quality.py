@@ -82,6 +82,22 @@ def test_another_countrys_office_holder_is_not_the_short_answer(sample_chain: Ch
     assert "Poetin" in answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        # "... over “de huidige situatie in Oekraïne” en “de wens van Poetin ...”": in Oekraïne is a place.
+        ("Met wie voerde Loekasjenko gesprekken?", "Poetin"),
+        # "... van het Wagner-huurleger eind juni.": the sentence's full stop is not part of the date.
+        ("Wanneer was de muiterij?", "juni"),
+    ],
+)
+def test_the_short_answer_is_the_kind_of_thing_asked(sample_chain: Chain, question: str, short: str) -> None:
+    answer = sample_chain.invoke(question)
+    assert answer.answered, answer.text
+    assert answer.short_answer == short
+    assert short in answer.citations[0].quote
+
+
 def test_who_a_named_person_is_has_no_short_answer(sample_chain: Chain) -> None:
     # The question gives the name; what he is ("de Wit-Russische president") is in the quote.
     answer = sample_chain.invoke("Wie is Loekasjenko?")

@@ -266,7 +266,7 @@ def short_answer(best: Candidate, evidence: Evidence) -> Span | None:
         # "Wie is de Russische president?" and the sentence names "de Wit-Russische president X": whichever
         # name were picked, the quote says it better.
         return None
-    spans = [s for s in best.spans if names_someone(s)]
+    spans = [s for s in best.spans if names_someone(s, best.text)]
     if evidence.kind not in SHORT_KINDS or not spans or asks_who_named(evidence.question):
         return None
     text = best.text.lower()

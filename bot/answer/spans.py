@@ -26,10 +26,10 @@ class Span:
     text: str
 
 
+_MONTH_ABBREVIATIONS = frozenset("jan feb mrt apr jun jul aug sep sept okt oct nov dec".split())
 _MONTHS = (
     "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|"
-    "january|february|march|may|june|july|august|october|"
-    "jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|oct|nov|dec"
+    "january|february|march|may|june|july|august|october|" + "|".join(sorted(_MONTH_ABBREVIATIONS))
 )
 _WEEKDAYS = (
     "maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|"
@@ -111,6 +111,8 @@ def find_spans(text: str) -> list[Span]:
     dates = [(m.start(), m.end()) for m in _DATE.finditer(text) if m.group().strip()]
     for s, e in dates:
         s += len(text[s:e]) - len(text[s:e].lstrip())
+        if text[e - 1] == "." and text[s : e - 1].split()[-1].lower() not in _MONTH_ABBREVIATIONS:
+            e -= 1  # "eind juni.": the sentence's full stop, not an abbreviation's ("jun.")
         spans.append(Span(AnswerType.DATE, s, e, text[s:e]))
     for m in _NUMBER.finditer(text):
         spans.append(Span(AnswerType.NUMBER, m.start(), m.end(), m.group()))
@@ -382,11 +384,16 @@ _ADJECTIVE = re.compile(r"^[A-ZÀ-Ý][\w-]{2,}(?:ische|sche|aanse|anse|ense|ese|
 _WHO_IS_NAMED = re.compile(r"^\W*(?:en\s+)?(?i:wie|who)\s+(?i:is|was|zijn|waren|are|were)\s+[A-ZÀ-Ý][^?]*\??\s*$")
 
 
-def names_someone(span: Span) -> bool:
-    """False for a name span made of adjectives of a country or people only ("Wit-Russische", "Russische
-    Oekraïense" in "de pro-Russische Oekraïense journaliste")."""
+def names_someone(span: Span, text: str) -> bool:
+    """False for a name span of `text` made of adjectives of a country or people only ("Wit-Russische",
+    "Russische Oekraïense" in "de pro-Russische Oekraïense journaliste"), and for a person that the word
+    before says is a place ("over de situatie in Oekraïne")."""
     name_kinds = (AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANISATION)
-    return span.kind not in name_kinds or not all(_ADJECTIVE.search(w) for w in span.text.split() if w[0].isupper())
+    if span.kind not in name_kinds:
+        return True
+    if all(_ADJECTIVE.search(w) for w in span.text.split() if w[0].isupper()):
+        return False
+    return span.kind is not AnswerType.PERSON or not _PLACE_CUE.search(text[max(0, span.start - 12) : span.start])
 
 
 def asks_who_named(question: str) -> bool:
