@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answer.people import age_asked_of, asked_roles, asks_who_named, names_someone, role_names, stated_ages
 from bot.answer.questions import AnswerType, answer_type
-from bot.answer.spans import (
-    age_asked_of,
-    asked_measure,
-    asked_roles,
-    asks_who_named,
-    find_spans,
-    names_someone,
-    new_spans,
-    role_names,
-    stated_ages,
-    states_measure,
-)
+from bot.answer.spans import asked_measure, find_spans, new_spans, states_measure
 
 DUTCH = [
     ("Hoeveel punten gaf de verdediging weg?", AnswerType.NUMBER),

@@ -17,18 +17,9 @@ from dataclasses import dataclass, field, replace
 
 from bot.answer.features import WORD_MATCH_FEATURES, Candidate, Evidence, FeatureBuilder
 from bot.answer.model import AnswererModel, Logistic, language_group, load_model
+from bot.answer.people import age_asked_of, asked_roles, asks_who_named, names_someone, role_names, stated_ages
 from bot.answer.questions import AnswerType, answer_type
-from bot.answer.spans import (
-    Span,
-    age_asked_of,
-    asked_measure,
-    asked_roles,
-    asks_who_named,
-    names_someone,
-    role_names,
-    stated_ages,
-    states_measure,
-)
+from bot.answer.spans import Span, asked_measure, states_measure
 from bot.answer.types import Answer, Citation
 from index.embeddings import Embedder
 from index.lexical import LexicalIndex

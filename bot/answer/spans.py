@@ -10,7 +10,6 @@ answer is always a verbatim piece of its sentence.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from bot.answer.questions import AnswerType
@@ -64,12 +63,12 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 # A run of capitalised words, allowing name particles inside ("Jan van der Berg", "Rijk der Nederlanden").
-_NAME = re.compile(
+NAME = re.compile(
     r"\b[A-ZÀ-Ý][\w'’-]*(?:\s+(?:(?:van|de|der|den|het|ter|ten|von|la|le|du|di|da|of|the|and|en)\s+)*"
     r"[A-ZÀ-Ý][\w'’-]*)*"
 )
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,6}\b")
-_PLACE_CUE = re.compile(
+PLACE_CUE = re.compile(
     r"\b(?:in|naar|uit|te|bij|vanuit|vanaf|richting|nabij|rond|to|from|at|near|into|across)\s+$", re.IGNORECASE
 )
 _PLACE_SUFFIX = re.compile(
@@ -116,7 +115,7 @@ def find_spans(text: str) -> list[Span]:
         spans.append(Span(AnswerType.DATE, s, e, text[s:e]))
     for m in _NUMBER.finditer(text):
         spans.append(Span(AnswerType.NUMBER, m.start(), m.end(), m.group()))
-    for m in _NAME.finditer(text):
+    for m in NAME.finditer(text):
         s, e, word = m.start(), m.end(), m.group()
         if _SENTENCE_START.search(text[:s]) and " " not in word:
             continue  # one capitalised word at a sentence start says nothing
@@ -145,7 +144,7 @@ def _name_kinds(text: str, start: int, word: str) -> list[AnswerType]:
     kinds: list[AnswerType] = []
     before = text[max(0, start - 12) : start]
     last = word.split()[-1]
-    if _PLACE_CUE.search(before) or _PLACE_SUFFIX.search(last):
+    if PLACE_CUE.search(before) or _PLACE_SUFFIX.search(last):
         kinds.append(AnswerType.PLACE)
     if _ORG_WORDS.search(word) or word.isupper():
         kinds.append(AnswerType.ORGANISATION)
@@ -176,7 +175,7 @@ COMPATIBLE: dict[AnswerType, tuple[AnswerType, ...]] = {
     AnswerType.QUOTE: (AnswerType.QUOTE,),
 }
 
-_WORD = re.compile(r"\w+")
+WORD = re.compile(r"\w+")
 # "Vladimir Poetin (70)": a number in brackets after a name is that person's age, news style; it answers
 # "hoe oud"/"how old", not "hoe groot" or "hoeveel".
 _AGE = re.compile(r"[A-ZÀ-Ý][\w'’-]+ \(\d{1,3}\)")
@@ -193,13 +192,13 @@ def new_spans(text: str, kind: AnswerType, known: str) -> list[Span]:
     wanted = COMPATIBLE.get(kind)
     if not wanted:
         return []
-    known_words = {w.casefold() for w in _WORD.findall(known)}
+    known_words = {w.casefold() for w in WORD.findall(known)}
     ages = set() if _ASKS_AGE.search(known) else _bracket_ages(text)
     out = []
     for span in find_spans(text):
         if span.kind not in wanted or (span.kind is AnswerType.NUMBER and span.end in ages):
             continue
-        words = {w.casefold() for w in _WORD.findall(span.text)}
+        words = {w.casefold() for w in WORD.findall(span.text)}
         if kind in (AnswerType.REASON, AnswerType.QUOTE):
             out.append(span)
         elif kind in (AnswerType.NUMBER, AnswerType.DATE):
@@ -251,154 +250,6 @@ def states_measure(text: str, spans: list[Span], measure: str) -> bool:
         ):
             return True
     return False
-
-
-# "Hoe oud is (sheriff) Jay Jones?", "How old is Putin?", "de leeftijd van Poetin": the person named right after
-# the question's words and a title or two (not "de zoon van Poetin": then the age is someone else's), up to
-# the question mark ("Hoe oud was hij toen ...?" asks an age at another time than the article's); or "hij".
-_AGE_OF = re.compile(
-    r"\b(?i:hoe oud (?:is|was|wordt|werd)|how old (?:is|was)|(?:wat is )?de leeftijd van|(?:what is )?the age of)\s+"
-    r"(?:(?P<pronoun>(?i:hij|zij|ze|he|she))|(?:(?!van\b|of\b)[a-zà-ÿ-]+\s+){0,3}"
-    r"(?P<name>[A-ZÀ-Ý][\w'’-]*(?:\s+(?:(?:van|de|der|den|ter|von|la|le|di|da)\s+)*[A-ZÀ-Ý][\w'’-]*)*))\s*\??\s*$"
-)
-_ASKS_WHO = re.compile(
-    r"\W*(?:(?:en|and|met|van|aan|voor|with|to)\s+)*(?:wie|who|whom)\b(?!\s+(?:is|was)\s+(?-i:[A-ZÀ-Ý]))", re.IGNORECASE
-)
-_NAME_RUN = re.compile(r"[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)*")  # capitalised words in a row
-_NAMED_AGE = re.compile(r"(?:([A-ZÀ-Ý][\w'’-]+) )?([A-ZÀ-Ý][\w'’-]+) \((\d{1,3})\)")  # "Vladimir Poetin (70)"
-
-
-def age_asked_of(question: str, query: str = "") -> list[str]:
-    """The words of the name whose age the question asks ("Hoe oud is Jay Jones?" -> ["Jay", "Jones"]); for a
-    follow-up ("Hoe oud is hij?") the first name of the earlier question its search `query` starts with; or []."""
-    match = _AGE_OF.search(question.strip())
-    if match is None:
-        return []
-    if match.group("pronoun"):
-        earlier = query[: len(query) - len(question)] if query.endswith(question) else ""
-        if _ASKS_WHO.match(earlier):
-            return []  # "Met wie sprak hij? Hoe oud is zij?": she is the answer ("Wie is Poetin?" names him)
-        # The earlier question's first name, not its first word ("Wat wilde Poetin van Loekasjenko?" -> Poetin).
-        return next((m.group().split() for m in _NAME_RUN.finditer(earlier) if m.start() > 0), [])
-    return [w for w in match.group("name").split() if w[0].isupper()]
-
-
-def _same_name(word: str, name: str) -> bool:
-    """The same name word: equal, the same first five letters of a long one ("Poetins" ~ "Poetin"), or
-    equal once Dutch and English spellings of a transliterated name agree ("Putin" ~ "Poetin",
-    "Lukashenko" ~ "Loekasjenko", "Zelensky" ~ "Zelenski")."""
-    a, b = word.casefold(), name.casefold()
-    if a == b or (min(len(a), len(b)) >= 6 and a[:5] == b[:5]):
-        return True
-    key = _name_key(a)
-    return len(key) >= 4 and key == _name_key(b)
-
-
-_SPELLINGS = (("tsj", "ch"), ("sj", "sh"), ("oe", "u"), ("ij", "y"), ("j", "y"), ("w", "v"), ("ks", "x"))
-
-
-def _name_key(word: str) -> str:
-    """A name without accents, with Dutch transliterations spelled the English way and a final y as i."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-    for dutch, english in _SPELLINGS:
-        plain = plain.replace(dutch, english)
-    return re.sub(r"y$", "i", plain)
-
-
-def stated_ages(text: str, names: list[str]) -> list[Span]:
-    """The ages news style puts after a name ("Vladimir Poetin (70)") in `text`, of the person `names` (a
-    question's name words) calls: the last name before the bracket, and the first name too when both give one."""
-    if not names:
-        return []
-    out = []
-    for match in _NAMED_AGE.finditer(text):
-        first, last = match.group(1), match.group(2)
-        if not _same_name(last, names[-1]):
-            continue
-        if first is not None and len(names) > 1 and not any(_same_name(first, n) for n in names[:-1]):
-            continue
-        out.append(Span(AnswerType.NUMBER, match.start(3), match.end(3), match.group(3)))
-    return out
-
-
-# The office a "who" question asks to name: "Welke minister ...?", "Wie is de directeur van ...?", "Which
-# director ...?"; "Wie leidt ...?" asks for whoever heads it. Generic nouns (man, vrouw, person) name no office.
-_ROLE_NOUNS = (
-    r"president|minister|premier|burgemeester|directeur|voorzitter|woordvoerder|trainer|coach|leider|topman|"
-    r"topvrouw|baas|chef|oprichter|eigenaar|rechter|advocaat|officier|commissaris|gouverneur|ambassadeur|"
-    r"director|chairman|chairwoman|spokesman|spokesperson|leader|founder|owner|judge|lawyer|governor|mayor|"
-    r"ambassador|ceo|chief|head|manager|burgemeester|wethouder|schepen|kapitein|captain"
-)
-_ROLE_ASKED = re.compile(
-    rf"\b(?:welke?|wat voor(?: een)?|which|what)\s+(?P<a>{_ROLE_NOUNS})\b"
-    rf"|\b(?:wie|who)\s+(?:is|was|wordt|werd|zijn|waren|are|were)\s+(?:de|het|the)\s+(?:[\w-]+\s+)?(?P<b>{_ROLE_NOUNS})\b",
-    re.IGNORECASE,
-)
-_HEADS = re.compile(r"\b(?:wie|who)\s+(?:leidt|leidde|leiden|leads|led|heads|headed|runs|ran)\b", re.IGNORECASE)
-_HEAD_ROLES = ("direc", "leide", "leade", "topma", "voorz", "chair", "baas", "chef", "ceo", "head")
-
-
-def asked_roles(question: str) -> tuple[str, ...]:
-    """The beginnings of the words for the office a question asks to name ("Welke minister ...?" ->
-    ("minis",); "Wie leidt ...?" -> director, leader, chair...), or () when it asks no office. Five letters
-    match across Dutch and English ("director" ~ "directeur") and inside compounds ("Verkeersminister")."""
-    match = _ROLE_ASKED.search(question)
-    if match:
-        return ((match.group("a") or match.group("b")).lower()[:5],)
-    return _HEAD_ROLES if _HEADS.search(question) else ()
-
-
-def role_names(text: str, roles: tuple[str, ...], known: str, *, agreeing: bool = True) -> list[Span]:
-    """Names right after a word for one of `roles` ("minister Ferdinand Grapperhaus", "Mars One-directeur Bas
-    Lansdorp"), but not names the question (`known`) already gives. When the question says whose office
-    ("de Russische president", "de president van Rusland"), an office the text says is another country's
-    ("de Wit-Russische president Aleksandr Loekasjenko") does not count; `agreeing=False` returns those."""
-    if not roles:
-        return []
-    known_words = {w.casefold() for w in _WORD.findall(known)}
-    qualifiers = {w.casefold()[:4] for w in _CAPITALISED_WORD.findall(known.strip())[1:]}
-    pattern = re.compile(
-        rf"(?:(?P<qualifier>[A-ZÀ-Ý][\w-]*)\s+)?(?i:[\w-]*(?:{'|'.join(map(re.escape, roles))})[\w-]*)\s+"
-        rf"(?={_NAME.pattern[2:]})"
-    )
-    out = []
-    for match in pattern.finditer(text):
-        name = _NAME.match(text, match.end())
-        if name is None:
-            continue
-        words = {w.casefold() for w in _WORD.findall(name.group())}
-        qualifier = match.group("qualifier")
-        agrees = not (qualifiers and qualifier and qualifier.casefold()[:4] not in qualifiers)
-        if words and not words <= known_words and agrees is agreeing:
-            out.append(Span(AnswerType.PERSON, name.start(), name.end(), name.group()))
-    return out
-
-
-_CAPITALISED_WORD = re.compile(r"\b[A-ZÀ-Ý][\w-]*")
-
-
-# A capitalised Dutch adjective of a country or people ("Russische", "Wit-Russische", "Amerikaanse",
-# "Nederlandse", "Chinese", "Franse", "Britse", "Poolse"): it describes, it names no one.
-_ADJECTIVE = re.compile(r"^[A-ZÀ-Ý][\w-]{2,}(?:ische|sche|aanse|anse|ense|ese|tse|lse|ndse)$")
-# "Wie is Loekasjenko?": the question gives the name and asks what the person is, which no name answers.
-_WHO_IS_NAMED = re.compile(r"^\W*(?:en\s+)?(?i:wie|who)\s+(?i:is|was|zijn|waren|are|were)\s+[A-ZÀ-Ý][^?]*\??\s*$")
-
-
-def names_someone(span: Span, text: str) -> bool:
-    """False for a name span of `text` made of adjectives of a country or people only ("Wit-Russische",
-    "Russische Oekraïense" in "de pro-Russische Oekraïense journaliste"), and for a person that the word
-    before says is a place ("over de situatie in Oekraïne")."""
-    name_kinds = (AnswerType.PERSON, AnswerType.PLACE, AnswerType.ORGANISATION)
-    if span.kind not in name_kinds:
-        return True
-    if all(_ADJECTIVE.search(w) for w in span.text.split() if w[0].isupper()):
-        return False
-    return span.kind is not AnswerType.PERSON or not _PLACE_CUE.search(text[max(0, span.start - 12) : span.start])
-
-
-def asks_who_named(question: str) -> bool:
-    """Whether the question asks who a person it names is ("Wie is Poetin?", "Who was Jay Jones?")."""
-    return _WHO_IS_NAMED.match(question) is not None
 
 
 def has_saying(text: str) -> bool:
