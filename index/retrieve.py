@@ -197,8 +197,7 @@ class HybridSearch:
 
     def article_passages(self, article_id: str) -> list[Passage]:
         """The current passages of one article, in order (read by id: one small read per call)."""
-        snap = self._snapshot
-        ids = [snap.ids[row] for row in snap.article_rows.get(article_id, ())]
+        ids = self._snapshot.passage_ids(article_id)
         found = self.store.passages_by_id(ids)
         return sorted((found[i] for i in ids if i in found), key=lambda p: p.ordinal)
 
@@ -240,7 +239,7 @@ class HybridSearch:
         if key in self._vectors:
             self._vectors.move_to_end(key)
             return self._vectors[key]
-        vectors = self.store.passage_vectors([snap.ids[row] for row in snap.article_rows.get(article_id, ())])
+        vectors = self.store.passage_vectors(snap.passage_ids(article_id))
         self._vectors[key] = vectors
         while len(self._vectors) > ARTICLE_VECTORS_KEPT:
             self._vectors.popitem(last=False)

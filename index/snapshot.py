@@ -43,6 +43,10 @@ class Snapshot:
         """Live rows of some articles."""
         return np.asarray([r for a in dict.fromkeys(article_ids) for r in self.article_rows.get(a, ())], np.int64)
 
+    def passage_ids(self, article_id: str) -> list[str]:
+        """Ids of one article's live passages."""
+        return [self.ids[row] for row in self.article_rows.get(article_id, ())]
+
 
 def _article_rows(row_articles: tuple[str, ...], rows: range) -> dict[str, tuple[int, ...]]:
     out: dict[str, list[int]] = {}

@@ -11,6 +11,7 @@ where the question asks for one.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -205,13 +206,22 @@ def _states_what_is_asked(evidence: Evidence, best: Candidate) -> bool:
 
 def _stated_age(evidence: Evidence, names: list[str]) -> Candidate | None:
     """The candidate that states the age of the person the question names, with that age as its span, first."""
+    return _promote(evidence, math.inf, lambda c: stated_ages(c.text, names))
+
+
+def _promote(evidence: Evidence, margin: float, spans_of: Callable[[Candidate], list[Span]]) -> Candidate | None:
+    """Move the best-scored candidate within `margin` of the best that has `spans_of` to the front, with those
+    as its spans; the moved candidate, or None when none has any."""
+    best = evidence.candidates[0]
     for candidate in evidence.candidates:
-        ages = stated_ages(candidate.text, names)
-        if ages:
-            stated = replace(candidate, spans=ages)
+        if candidate.score < best.score - margin:
+            break
+        found = spans_of(candidate)
+        if found:
+            moved = candidate if found is candidate.spans else replace(candidate, spans=found)
             evidence.candidates.remove(candidate)
-            evidence.candidates.insert(0, stated)
-            return stated
+            evidence.candidates.insert(0, moved)
+            return moved
     return None
 
 
@@ -221,24 +231,14 @@ def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
     for candidate in evidence.candidates:
         candidate.score = ranker.logit(candidate.features)
     evidence.candidates.sort(key=lambda c: -c.score)
+    if not evidence.candidates:
+        return
     roles = asked_roles(evidence.question) if evidence.kind is AnswerType.PERSON else ()
-    if roles and evidence.candidates:
-        # "Welke minister ...?": a close sentence that names someone right after that office answers it.
-        best = evidence.candidates[0]
-        for candidate in evidence.candidates:
-            if candidate.score < best.score - ROLE_MARGIN:
-                break
-            named = role_names(candidate.text, roles, evidence.query)
-            if named:
-                evidence.candidates.remove(candidate)
-                evidence.candidates.insert(0, replace(candidate, spans=named))
-                return
-    if evidence.kind in PROMOTED_KINDS and evidence.candidates and not evidence.candidates[0].spans:
-        best = evidence.candidates[0]
-        typed = next((c for c in evidence.candidates if c.spans and c.score >= best.score - TYPE_MARGIN), None)
-        if typed is not None:
-            evidence.candidates.remove(typed)
-            evidence.candidates.insert(0, typed)
+    # "Welke minister ...?": a close sentence that names someone right after that office answers it.
+    if roles and _promote(evidence, ROLE_MARGIN, lambda c: role_names(c.text, roles, evidence.query)):
+        return
+    if evidence.kind in PROMOTED_KINDS and not evidence.candidates[0].spans:
+        _promote(evidence, TYPE_MARGIN, lambda c: c.spans)
 
 
 PROMOTED_KINDS = SHORT_KINDS | {AnswerType.REASON}

@@ -9,7 +9,7 @@ import unicodedata
 from functools import lru_cache
 
 from bot.answer.questions import AnswerType
-from bot.answer.spans import NAME, PLACE_CUE, WORD, Span
+from bot.answer.spans import NAME, NAMED_AGE, PLACE_CUE, WORD, Span
 
 # "Hoe oud is (sheriff) Jay Jones?", "How old is Putin?", "de leeftijd van Poetin": the person named right after
 # the question's words and a title or two (not "de zoon van Poetin": then the age is someone else's), up to
@@ -23,7 +23,6 @@ _ASKS_WHO = re.compile(
     r"\W*(?:(?:en|and|met|van|aan|voor|with|to)\s+)*(?:wie|who|whom)\b(?!\s+(?:is|was)\s+(?-i:[A-ZÀ-Ý]))", re.IGNORECASE
 )
 _NAME_RUN = re.compile(r"[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)*")  # capitalised words in a row
-_NAMED_AGE = re.compile(r"(?:([A-ZÀ-Ý][\w'’-]+) )?([A-ZÀ-Ý][\w'’-]+) \((\d{1,3})\)")  # "Vladimir Poetin (70)"
 
 
 def age_asked_of(question: str, query: str = "") -> list[str]:
@@ -69,13 +68,13 @@ def stated_ages(text: str, names: list[str]) -> list[Span]:
     if not names:
         return []
     out = []
-    for match in _NAMED_AGE.finditer(text):
-        first, last = match.group(1), match.group(2)
+    for match in NAMED_AGE.finditer(text):
+        first, last = match.group("first"), match.group("last")
         if not _same_name(last, names[-1]):
             continue
         if first is not None and len(names) > 1 and not any(_same_name(first, n) for n in names[:-1]):
             continue
-        out.append(Span(AnswerType.NUMBER, match.start(3), match.end(3), match.group(3)))
+        out.append(Span(AnswerType.NUMBER, match.start("age"), match.end("age"), match.group("age")))
     return out
 
 

@@ -177,14 +177,14 @@ COMPATIBLE: dict[AnswerType, tuple[AnswerType, ...]] = {
 
 WORD = re.compile(r"\w+")
 # "Vladimir Poetin (70)": a number in brackets after a name is that person's age, news style; it answers
-# "hoe oud"/"how old", not "hoe groot" or "hoeveel".
-_AGE = re.compile(r"[A-ZÀ-Ý][\w'’-]+ \(\d{1,3}\)")
+# "hoe oud"/"how old", not "hoe groot" or "hoeveel". Groups: the first name if one stands before, the last, the age.
+NAMED_AGE = re.compile(r"(?:(?P<first>[A-ZÀ-Ý][\w'’-]+) )?(?P<last>[A-ZÀ-Ý][\w'’-]+) \((?P<age>\d{1,3})\)")
 _ASKS_AGE = re.compile(r"\b(?:hoe oud|leeftijd|jarige?|how old|age|aged)\b", re.IGNORECASE)
 
 
 def _bracket_ages(text: str) -> set[int]:
     """Where the numbers of "Name (70)" end: the ages news style puts after a name."""
-    return {m.end() - 1 for m in _AGE.finditer(text)}
+    return {m.end("age") for m in NAMED_AGE.finditer(text)}
 
 
 def new_spans(text: str, kind: AnswerType, known: str) -> list[Span]:
