@@ -93,6 +93,17 @@ def test_a_reason_question_is_answered_by_a_clause_with_a_cue_word() -> None:
     assert spans and spans[0].text.startswith("omdat ze het er niet mee eens zijn")
 
 
+def test_a_reason_that_only_repeats_the_question_is_not_an_answer() -> None:
+    """Asked why the directive came, "vanwege een Europese richtlijn" restates the question; "Aanleiding waren
+    de aanslagen" gives the reason."""
+    question = "Wat was de aanleiding voor die Europese richtlijn?"
+    restating = "Aanpassing van de wet is nodig vanwege een Europese richtlijn."
+    assert new_spans(restating, AnswerType.REASON, question) == []
+    answering = "Aanleiding waren de terroristische aanslagen in Parijs in 2015."
+    assert [s.text for s in new_spans(answering, AnswerType.REASON, question)] == [answering[:-1]]
+    assert new_spans(restating, AnswerType.REASON, "Waarom moest de wet worden aangepast?")  # a reason there
+
+
 @pytest.mark.parametrize(
     ("question", "numbers"),
     [

@@ -81,9 +81,9 @@ _ORG_WORDS = re.compile(
 )
 _REASON = re.compile(
     r"\b(?:omdat|want|doordat|vanwege|wegens|daardoor|daarom|dankzij|zodat|aangezien|door(?= de| het| een)|"
-    r"om(?= \w+ te\b)|als gevolg van|ten gevolge van|reden|oorzaak|bang dat|bang voor|uit angst|uit vrees|vreesde|"
+    r"om(?= \w+ te\b)|als gevolg van|ten gevolge van|reden|oorzaak|aanleiding|bang dat|bang voor|uit angst|uit vrees|vreesde|"
     r"because|due to|since|as a result|so that|in order to|owing to|thanks to|therefore|reason|caused by|"
-    r"afraid|feared|for fear)\b",
+    r"afraid|feared|for fear|prompted by|triggered by|in response to)\b",
     re.IGNORECASE,
 )
 _QUOTE = re.compile(r"[“\"„«‘'][^“”\"„«»‘’']{8,}[”\"»’']")
@@ -199,8 +199,15 @@ def new_spans(text: str, kind: AnswerType, known: str) -> list[Span]:
         if span.kind not in wanted or (span.kind is AnswerType.NUMBER and span.end in ages):
             continue
         words = {w.casefold() for w in WORD.findall(span.text)}
-        if kind in (AnswerType.REASON, AnswerType.QUOTE):
+        if kind is AnswerType.QUOTE:
             out.append(span)
+        elif kind is AnswerType.REASON:
+            # "Waarom moest de wet worden aangepast?" is not answered by "vanwege een Europese richtlijn" when the
+            # question already says "Europese richtlijn": the reason must say something the question does not.
+            cue = _REASON.match(span.text)
+            said = {w.casefold() for w in WORD.findall(span.text[cue.end() if cue else 0 :]) if len(w) > 3}
+            if said - known_words:
+                out.append(span)
         elif kind in (AnswerType.NUMBER, AnswerType.DATE):
             if not words <= known_words:
                 out.append(span)
