@@ -216,3 +216,35 @@ def test_a_question_for_an_office_holder_is_answered_with_the_name_after_the_off
     assert answer.answered, answer.text
     assert answer.short_answer == name
     assert name in answer.citations[0].quote
+
+
+# Another report written for this test: the death toll stands in a short sentence of its own, after ones that
+# repeat the question's words with a vague or other number.
+STORM = """# Zware storm treft kuststreek
+
+Een zware storm is zaterdag over de kuststreek getrokken. Tientallen mensen raakten gewond door vallende
+bomen en rondvliegend puin. De storm bereikte snelheden van 130 kilometer per uur. Het dodental stond
+zondagochtend op 14. Ruim 8.000 huishoudens zaten urenlang zonder stroom.
+
+De burgemeester van Oostende sprak van een zwarte dag. Het herstel van de dijk zal maanden duren.
+"""
+
+
+@pytest.fixture(scope="module")
+def storm_chain(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Chain:
+    folder = tmp_path_factory.mktemp("storm")
+    article = Path(folder) / "storm.md"
+    article.write_text(STORM, encoding="utf-8")
+    settings = Settings(data_dir=Path(folder) / "data")
+    store = open_store(settings, embedder)
+    assert store.embeddings is not None
+    assert Indexer(store, store.embeddings).add([article]).ok
+    return build_chain(settings, embedder=embedder, store=store)
+
+
+@pytest.mark.parametrize("question", ["Hoeveel mensen kwamen om door de storm?", "How many people died in the storm?"])
+def test_a_question_for_the_number_of_deaths_is_answered_with_the_death_toll(storm_chain: Chain, question: str) -> None:
+    answer = storm_chain.invoke(question)
+    assert answer.answered, answer.text
+    assert answer.short_answer == "14"
+    assert "dodental" in answer.citations[0].quote

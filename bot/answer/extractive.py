@@ -20,7 +20,7 @@ from bot.answer.features import WORD_MATCH_FEATURES, Candidate, Evidence, Featur
 from bot.answer.model import AnswererModel, Logistic, language_group, load_model
 from bot.answer.people import age_asked_of, asked_roles, asks_who_named, names_someone, role_names, stated_ages
 from bot.answer.questions import AnswerType, answer_type
-from bot.answer.spans import Span, asked_measure, states_measure
+from bot.answer.spans import Span, asked_measure, is_vague, states_measure
 from bot.answer.types import Answer, Citation
 from index.embeddings import Embedder
 from index.lexical import LexicalIndex
@@ -107,9 +107,10 @@ class ExtractiveAnswerer:
         values = self.features.question_features(evidence, best, rest[0] if rest else None)
         probability = Logistic.probability(model.answerable[group].logit(values))
         top = max(evidence.candidates, key=lambda c: c.score)
-        if top is not best and best.spans and evidence.kind is AnswerType.PERSON and asked_roles(question):
-            # The office holder's sentence went before the one the model liked best: whether the articles
-            # answer is judged on that one too (the model has not learnt what naming the office says).
+        if top is not best and evidence.ruled:
+            # The office holder's sentence (or the one stating the amount, age or deaths asked for) went before
+            # the one the model liked best: whether the articles answer is judged on that one too (the model
+            # has not learnt what naming the office or stating the measure says).
             others = [c for c in evidence.candidates if c is not top]
             values = self.features.question_features(evidence, top, others[0] if others else None)
             probability = max(probability, Logistic.probability(model.answerable[group].logit(values)))
@@ -165,15 +166,15 @@ class ExtractiveAnswerer:
             if following is not None and following.spans and self.max_quotes > 1:
                 chosen.append(following)
         for other in same_passage:
-            if len(chosen) >= self.max_quotes:
-                break
+            if len(chosen) >= self.max_quotes or decision.evidence.ruled:
+                break  # (a sentence a rule put first is the answer on its own: no runner-up the model liked more)
             if other not in chosen and other.score >= best.score - RUNNER_UP_MARGIN:
                 chosen.append(other)
         chosen.sort(key=lambda c: c.start)
         passage = best.hit.passage
         start, end = min(c.start for c in chosen), max(c.end for c in chosen)
         citation = Citation.from_passage(1, passage, passage.text[start:end])
-        holder = next((c for c in chosen if c.spans), best)
+        holder = best if best.spans else next((c for c in chosen if c.spans), best)
         short = short_answer(holder, decision.evidence)
         quoted = " ".join(c.text for c in chosen)
         text = f"{short.text} — “{_window(holder.text, short)}” [1]" if short else f"{quoted} [1]"
@@ -236,13 +237,27 @@ def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
     roles = asked_roles(evidence.question) if evidence.kind is AnswerType.PERSON else ()
     # "Welke minister ...?": a close sentence that names someone right after that office answers it.
     if roles and _promote(evidence, ROLE_MARGIN, lambda c: role_names(c.text, roles, evidence.query)):
+        evidence.ruled = True
         return
+    measure = asked_measure(evidence.question) if evidence.kind is AnswerType.NUMBER else None
+    if measure is not None:
+        # "Hoeveel mensen kwamen om?": a close sentence that states a number of deaths (an amount, an age)
+        # answers it; a count before a vague "tientallen".
+        def stated(precise: bool) -> Callable[[Candidate], list[Span]]:
+            return lambda c: [
+                s for s in c.spans if states_measure(c.text, [s], measure) and not (precise and is_vague(s))
+            ]
+
+        if _promote(evidence, MEASURE_MARGIN, stated(True)) or _promote(evidence, MEASURE_MARGIN, stated(False)):
+            evidence.ruled = True
+            return
     if evidence.kind in PROMOTED_KINDS and not evidence.candidates[0].spans:
         _promote(evidence, TYPE_MARGIN, lambda c: c.spans)
 
 
 PROMOTED_KINDS = SHORT_KINDS | {AnswerType.REASON}
 ROLE_MARGIN = 3.0  # ... and one that names the person holding the office asked for ("minister X")
+MEASURE_MARGIN = 6.0  # ... and one that states the amount, age or number of deaths asked for
 TYPE_MARGIN = 2.0  # logit distance within which a sentence with the asked-for kind of fact is preferred
 RELATED_SHARE = 0.35  # a refused question's best passage is offered as related above this share of the threshold
 RELATED_COSINE = 0.30  # ... or when its best sentence is this close in meaning (on-topic, but not the fact asked)

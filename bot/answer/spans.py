@@ -232,22 +232,48 @@ _SINCE = re.compile(
 )
 
 
+# Deaths, asked ("Hoeveel mensen kwamen om?", "How many died?") and stated ("het dodental stond op 23").
+_DEATH = re.compile(
+    r"\b(?:doden|dode|dodental|dodentol|omgekomen|omkwamen|kwamen? om(?! te\b)|om het leven|overleden|overleed|"
+    r"stierven|stierf|sterfgevallen|doodgeschoten|gedood|levens? (?:geëist|gekost)|died|dead|deaths?|killed|"
+    r"death toll|fatalities|perished|lost their lives)\b",
+    re.IGNORECASE,
+)
+_DEATH_NEAR = 40  # characters between a number and the death word that makes it a number of deaths
+
+
+_VAGUE = re.compile(
+    r"^(?:tientallen|honderden|duizenden|enkele|meerdere|verscheidene|talloze|dozens|hundreds|thousands|several|"
+    r"a few|many)\b",
+    re.IGNORECASE,
+)
+
+
+def is_vague(span: Span) -> bool:
+    """A number that is no count: "tientallen", "honderden", "dozens"."""
+    return bool(_VAGUE.match(span.text))
+
+
 def asked_measure(question: str) -> str | None:
-    """Which measure a number question asks for: "money" ("Hoeveel kost ...?"), "age" ("Hoe oud ...?"), or
-    None. Only a number of that measure can answer such a question."""
+    """Which measure a number question asks for: "money" ("Hoeveel kost ...?"), "age" ("Hoe oud ...?"),
+    "deaths" ("Hoeveel mensen kwamen om?"), or None. Only a number of that measure can answer such a question."""
     if _ASKS_AGE.search(question):
         return "age"
+    if _DEATH.search(question):
+        return "deaths"
     return "money" if _MONEY_ASKED.search(question) else None
 
 
 def states_measure(text: str, spans: list[Span], measure: str) -> bool:
-    """Whether one of the number `spans` of `text` is an amount of money ("20.000 euro", "$5 miljoen") or an
-    age ("Poetin (70)", "70 jaar"), as `measure` asks."""
+    """Whether one of the number `spans` of `text` is an amount of money ("20.000 euro", "$5 miljoen"), an
+    age ("Poetin (70)", "70 jaar") or a number of deaths ("het dodental op 23", "23 doden"), as `measure` asks."""
     ages = _bracket_ages(text) if measure == "age" else set()
     for span in spans:
         if span.kind is not AnswerType.NUMBER:
             continue
         if measure == "money" and _MONEY.search(text[span.start : span.end + 12]):
+            return True
+        if measure == "deaths" and _DEATH.search(text[max(0, span.start - _DEATH_NEAR) : span.end + _DEATH_NEAR]):
             return True
         if measure == "age" and (
             span.end in ages
