@@ -145,9 +145,14 @@ def test_fear_is_a_reason(text: str, cue: str) -> None:
         ("Hoeveel mensen kwamen om?", "Daarbij kwamen vier kinderen om het leven.", True),
         ("How many people died?", "Tientallen mensen zijn gewond geraakt.", False),
         ("How many people were killed?", "The storm reached 130 kilometres an hour.", False),
+        ("Hoeveel mensen raakten gewond?", "Twaalf mensen raakten gewond door vallende bomen.", True),
+        ("Welke straf kreeg de man?", "De rechter veroordeelde hem tot twee jaar cel.", True),
+        ("Welke straf kreeg de man?", "De man moest zich vandaag verantwoorden voor de rechter.", False),
+        ("Wat was de uitslag van de wedstrijd?", "Ajax won met 2-1 van PSV.", True),
+        ("What was the final score?", "The match in 2019-2020 drew 40,000 people.", False),
     ],
 )
-def test_an_amount_age_or_death_toll_question_needs_one_stated(question: str, text: str, stated: bool) -> None:
+def test_a_question_for_a_measure_needs_it_stated(question: str, text: str, stated: bool) -> None:
     measure = asked_measure(question)
     assert measure is not None
     assert states_measure(text, new_spans(text, AnswerType.NUMBER, question), measure) is stated
@@ -285,7 +290,15 @@ def test_who_a_named_person_is(question: str, named: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["Hoeveel mensen kwamen samen om te betogen?", "Wanneer begon de oorlog?", "How many were there?"]
+    "question",
+    [
+        "Hoeveel mensen kwamen samen om te betogen?",
+        "Wanneer begon de oorlog?",
+        "How many were there?",
+        "Waarvoor werd hij veroordeeld?",  # the offence, not the sentence
+        "How many points did the Broncos score?",  # a verb, not a match's result
+        "Where is corporal punishment still allowed?",
+    ],
 )
 def test_other_questions_ask_no_measure(question: str) -> None:
     assert asked_measure(question) is None

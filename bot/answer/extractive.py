@@ -20,7 +20,7 @@ from bot.answer.features import WORD_MATCH_FEATURES, Candidate, Evidence, Featur
 from bot.answer.model import AnswererModel, Logistic, language_group, load_model
 from bot.answer.people import age_asked_of, asked_roles, asks_who_named, names_someone, role_names, stated_ages
 from bot.answer.questions import AnswerType, answer_type
-from bot.answer.spans import Span, asked_measure, is_vague, states_measure
+from bot.answer.spans import TEXT_MEASURES, Span, asked_measure, is_vague, measure_spans, states_measure
 from bot.answer.types import Answer, Citation
 from index.embeddings import Embedder
 from index.lexical import LexicalIndex
@@ -195,10 +195,17 @@ def _following(evidence: Evidence, best: Candidate) -> Candidate | None:
     return min(after, key=lambda c: c.start, default=None)
 
 
+def _asked_measure(evidence: Evidence) -> str | None:
+    """The measure a number question asks for (an amount, an age, deaths ...), or a penalty or score asked by a
+    question of any kind; None for others."""
+    measure = asked_measure(evidence.question)
+    return measure if evidence.kind is AnswerType.NUMBER or measure in TEXT_MEASURES else None
+
+
 def _states_what_is_asked(evidence: Evidence, best: Candidate) -> bool:
-    """False when the question asks an amount of money or an age and neither the best sentence nor the
-    next one (quoted with it when the best lacks the fact) states one; True otherwise."""
-    measure = asked_measure(evidence.question) if evidence.kind is AnswerType.NUMBER else None
+    """False when the question asks a measure (an amount of money, an age, deaths, a penalty ...) and neither
+    the best sentence nor the next one (quoted with it when the best lacks the fact) states it; True otherwise."""
+    measure = _asked_measure(evidence)
     if measure is None:
         return True
     following = _following(evidence, best)
@@ -239,14 +246,12 @@ def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
     if roles and _promote(evidence, ROLE_MARGIN, lambda c: role_names(c.text, roles, evidence.query)):
         evidence.ruled = True
         return
-    measure = asked_measure(evidence.question) if evidence.kind is AnswerType.NUMBER else None
+    measure = _asked_measure(evidence)
     if measure is not None:
-        # "Hoeveel mensen kwamen om?": a close sentence that states a number of deaths (an amount, an age)
-        # answers it; a count before a vague "tientallen".
+        # "Hoeveel mensen kwamen om?": a close sentence that states a number of deaths (an amount, an age, a
+        # penalty ...) answers it; a count before a vague "tientallen".
         def stated(precise: bool) -> Callable[[Candidate], list[Span]]:
-            return lambda c: [
-                s for s in c.spans if states_measure(c.text, [s], measure) and not (precise and is_vague(s))
-            ]
+            return lambda c: [s for s in measure_spans(c.text, c.spans, measure) if not (precise and is_vague(s))]
 
         if _promote(evidence, MEASURE_MARGIN, stated(True)) or _promote(evidence, MEASURE_MARGIN, stated(False)):
             evidence.ruled = True
@@ -261,7 +266,9 @@ MEASURE_MARGIN = 6.0  # ... and one that states the amount, age or number of dea
 TYPE_MARGIN = 2.0  # logit distance within which a sentence with the asked-for kind of fact is preferred
 RELATED_SHARE = 0.35  # a refused question's best passage is offered as related above this share of the threshold
 RELATED_COSINE = 0.30  # ... or when its best sentence is this close in meaning (on-topic, but not the fact asked)
-UNSTATED_SHARE = 0.5  # an amount or age question with none stated: at most this share of the threshold
+UNSTATED_SHARE = (
+    0.5  # a question for a measure (amount, age, deaths ...) with none stated: at most this share of the threshold
+)
 RUNNER_UP_MARGIN = 0.5  # logit distance within which a second sentence of the same passage is quoted too
 
 

@@ -232,16 +232,41 @@ _SINCE = re.compile(
 )
 
 
-# Deaths, asked ("Hoeveel mensen kwamen om?", "How many died?") and stated ("het dodental stond op 23").
+# Counts of people, asked ("Hoeveel mensen kwamen om?", "How many were injured?") and stated within
+# _NEAR characters of the number ("het dodental stond op 23", "twaalf gewonden").
 _DEATH = re.compile(
     r"\b(?:doden|dode|dodental|dodentol|omgekomen|omkwamen|kwamen? om(?! te\b)|om het leven|overleden|overleed|"
     r"stierven|stierf|sterfgevallen|doodgeschoten|gedood|levens? (?:geëist|gekost)|died|dead|deaths?|killed|"
     r"death toll|fatalities|perished|lost their lives)\b",
     re.IGNORECASE,
 )
-_DEATH_NEAR = 40  # characters between a number and the death word that makes it a number of deaths
-
-
+_INJURED = re.compile(
+    r"\b(?:gewond|gewonden|gewonde|zwaargewond|lichtgewond|verwond|injured|wounded|injuries)\b", re.IGNORECASE
+)
+_NEAR = 40
+# Measures a sentence states in words, number or not: a court's sentence ("twee jaar cel", "vrijgesproken"),
+# a match's result ("2-1", "gelijkspel"). The issue's own examples of what an article often does not say.
+_PENALTY_ASKED = re.compile(
+    r"\b(?:welke straf|wat voor straf|strafeis|celstraf|gevangenisstraf|taakstraf|de cel in|"
+    r"waartoe \w+ \w+ veroordeeld|sentenced to|what sentence|which sentence|how long \w+ \w+ (?:in prison|in jail))\b",
+    re.IGNORECASE,
+)
+_PENALTY = re.compile(
+    r"\b(?:(?:[\w.,]+ )?(?:jaar|maanden|maand|weken|week|dagen) (?:cel|gevangenisstraf|celstraf|taakstraf|"
+    r"werkstraf|voorwaardelijk|onvoorwaardelijk|jeugddetentie)|celstraf|gevangenisstraf|taakstraf|werkstraf|tbs|"
+    r"levenslang|boete|vrijgesproken|vrijspraak|sentenced to|years in prison|in jail|fined|acquitted|life sentence|"
+    r"community service)\b",
+    re.IGNORECASE,
+)
+_SCORE_ASKED = re.compile(
+    r"\b(?:uitslag|eindstand|tussenstand|eindscore|hoe eindigde|wat was de score|final score|what was the score|"
+    r"how did the (?:match|game) end)\b",
+    re.IGNORECASE,
+)
+_SCORE = re.compile(
+    r"(?<![\d/-])(?<!\d[.,])\d{1,2}\s?[-–]\s?\d{1,2}(?![\d/-])(?![.,]\d)|\b(?:gelijkspel|doelpuntloos|draw)\b", re.I
+)
+TEXT_MEASURES = frozenset({"penalty", "score"})  # stated in words: asked by a question of any kind
 _VAGUE = re.compile(
     r"^(?:tientallen|honderden|duizenden|enkele|meerdere|verscheidene|talloze|dozens|hundreds|thousands|several|"
     r"a few|many)\b",
@@ -255,34 +280,56 @@ def is_vague(span: Span) -> bool:
 
 
 def asked_measure(question: str) -> str | None:
-    """Which measure a number question asks for: "money" ("Hoeveel kost ...?"), "age" ("Hoe oud ...?"),
-    "deaths" ("Hoeveel mensen kwamen om?"), or None. Only a number of that measure can answer such a question."""
-    if _ASKS_AGE.search(question):
-        return "age"
-    if _DEATH.search(question):
-        return "deaths"
-    return "money" if _MONEY_ASKED.search(question) else None
+    """Which measure a question asks for, if one that only some numbers or words can answer: "age" ("Hoe oud
+    ...?"), "deaths" ("Hoeveel mensen kwamen om?"), "injured", "penalty" ("Welke straf kreeg
+    hij?"), "score" ("Wat was de uitslag?"), "money" ("Hoeveel kost ...?"); None for any other."""
+    for measure, asked in (
+        ("age", _ASKS_AGE),
+        ("deaths", _DEATH),
+        ("injured", _INJURED),
+        ("penalty", _PENALTY_ASKED),
+        ("score", _SCORE_ASKED),
+        ("money", _MONEY_ASKED),
+    ):
+        if asked.search(question):
+            return measure
+    return None
 
 
-def states_measure(text: str, spans: list[Span], measure: str) -> bool:
-    """Whether one of the number `spans` of `text` is an amount of money ("20.000 euro", "$5 miljoen"), an
-    age ("Poetin (70)", "70 jaar") or a number of deaths ("het dodental op 23", "23 doden"), as `measure` asks."""
+def measure_spans(text: str, spans: list[Span], measure: str) -> list[Span]:
+    """The spans of `text` that state `measure`: number `spans` that are an amount of money ("20.000 euro"),
+    an age ("Poetin (70)", "70 jaar") or a number of deaths or injured ("het dodental op 23");
+    for a penalty or a score, the words that state it ("twee jaar cel", "2-1")."""
+    if measure in TEXT_MEASURES:
+        pattern = _PENALTY if measure == "penalty" else _SCORE
+        return [Span(AnswerType.OTHER, m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
     ages = _bracket_ages(text) if measure == "age" else set()
+    near = {"deaths": _DEATH, "injured": _INJURED}.get(measure)
+    after = _MONEY if measure == "money" else None
+    out = []
     for span in spans:
         if span.kind is not AnswerType.NUMBER:
             continue
-        if measure == "money" and _MONEY.search(text[span.start : span.end + 12]):
-            return True
-        if measure == "deaths" and _DEATH.search(text[max(0, span.start - _DEATH_NEAR) : span.end + _DEATH_NEAR]):
-            return True
-        if measure == "age" and (
-            span.end in ages
-            or _AGE_AFTER_NUMBER.match(text[span.end :])
-            or _AGE_UNIT.search(span.text)
-            or _SINCE.search(text[max(0, span.start - 24) : span.start])
+        if (
+            (after is not None and after.search(text[span.start : span.end + 12]))
+            or (near is not None and near.search(text[max(0, span.start - _NEAR) : span.end + _NEAR]))
+            or (
+                measure == "age"
+                and (
+                    span.end in ages
+                    or _AGE_AFTER_NUMBER.match(text[span.end :])
+                    or _AGE_UNIT.search(span.text)
+                    or _SINCE.search(text[max(0, span.start - 24) : span.start])
+                )
+            )
         ):
-            return True
-    return False
+            out.append(span)
+    return out
+
+
+def states_measure(text: str, spans: list[Span], measure: str) -> bool:
+    """Whether `text` states `measure` (see `measure_spans`)."""
+    return bool(measure_spans(text, spans, measure))
 
 
 def has_saying(text: str) -> bool:
