@@ -63,15 +63,20 @@ class Sample:
 
 
 def collect(chain: Chain, questions: list[Question]) -> list[Sample]:
-    """Retrieve and build the evidence of every question, as the chain would (cached while the code is the same)."""
+    """Retrieve and build the evidence of every question, as the chain would (cached while the question rules,
+    spans, retrieval and follow-up code are the same)."""
     import hashlib
     import pickle
 
     from bench.answer_index import CACHE
+    from bot import condense as follow_ups
     from bot.answer import features, spans
     from bot.answer import questions as question_rules
+    from index import retrieve
 
-    source = "".join(Path(m.__file__).read_text() for m in (question_rules, spans) if m.__file__)
+    # The evidence depends on the retrieved passages too (a retrieval knob changes it).
+    modules = (question_rules, spans, retrieve, follow_ups)
+    source = "".join(Path(m.__file__).read_text() for m in modules if m.__file__)
     source += str(features.BUILD_VERSION) + chain.settings.data_dir.as_posix()
     key = hashlib.sha256(source.encode()).hexdigest()[:16]
     path = CACHE / f"evidence-{key}.pkl"
