@@ -189,16 +189,20 @@ leerlingen gewond raakten. De nieuwe regels gaan in september in.
 """
 
 
-@pytest.fixture(scope="module")
-def school_trips_chain(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Chain:
-    folder = tmp_path_factory.mktemp("school-trips")
-    article = Path(folder) / "schoolreizen.md"
-    article.write_text(SCHOOL_TRIPS, encoding="utf-8")
-    settings = Settings(data_dir=Path(folder) / "data")
+def _one_article_chain(folder: Path, name: str, text: str, embedder: Embedder) -> Chain:
+    """A chain over a fresh index of one article written for a test."""
+    article = folder / name
+    article.write_text(text, encoding="utf-8")
+    settings = Settings(data_dir=folder / "data")
     store = open_store(settings, embedder)
     assert store.embeddings is not None
     assert Indexer(store, store.embeddings).add([article]).ok
     return build_chain(settings, embedder=embedder, store=store)
+
+
+@pytest.fixture(scope="module")
+def school_trips_chain(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Chain:
+    return _one_article_chain(tmp_path_factory.mktemp("school-trips"), "schoolreizen.md", SCHOOL_TRIPS, embedder)
 
 
 @pytest.mark.parametrize(
@@ -232,14 +236,7 @@ De burgemeester van Oostende sprak van een zwarte dag. Het herstel van de dijk z
 
 @pytest.fixture(scope="module")
 def storm_chain(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Chain:
-    folder = tmp_path_factory.mktemp("storm")
-    article = Path(folder) / "storm.md"
-    article.write_text(STORM, encoding="utf-8")
-    settings = Settings(data_dir=Path(folder) / "data")
-    store = open_store(settings, embedder)
-    assert store.embeddings is not None
-    assert Indexer(store, store.embeddings).add([article]).ok
-    return build_chain(settings, embedder=embedder, store=store)
+    return _one_article_chain(tmp_path_factory.mktemp("storm"), "storm.md", STORM, embedder)
 
 
 @pytest.mark.parametrize("question", ["Hoeveel mensen kwamen om door de storm?", "How many people died in the storm?"])
