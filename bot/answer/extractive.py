@@ -108,9 +108,9 @@ class ExtractiveAnswerer:
         probability = Logistic.probability(model.answerable[group].logit(values))
         top = max(evidence.candidates, key=lambda c: c.score)
         if top is not best and evidence.ruled:
-            # The office holder's sentence (or the one stating the amount, age or deaths asked for) went before
-            # the one the model liked best: whether the articles answer is judged on that one too (the model
-            # has not learnt what naming the office or stating the measure says).
+            # The office holder's sentence (or the one stating the measure asked for) went before the one the
+            # model liked best: whether the articles answer is judged on that one too (the model has not learnt
+            # what naming the office or stating the measure says).
             others = [c for c in evidence.candidates if c is not top]
             values = self.features.question_features(evidence, top, others[0] if others else None)
             probability = max(probability, Logistic.probability(model.answerable[group].logit(values)))
@@ -262,13 +262,11 @@ def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
 
 PROMOTED_KINDS = SHORT_KINDS | {AnswerType.REASON}
 ROLE_MARGIN = 3.0  # ... and one that names the person holding the office asked for ("minister X")
-MEASURE_MARGIN = 6.0  # ... and one that states the amount, age or number of deaths asked for
+MEASURE_MARGIN = 6.0  # ... and one that states the measure asked for (an amount, age, deaths, a penalty ...)
 TYPE_MARGIN = 2.0  # logit distance within which a sentence with the asked-for kind of fact is preferred
 RELATED_SHARE = 0.35  # a refused question's best passage is offered as related above this share of the threshold
 RELATED_COSINE = 0.30  # ... or when its best sentence is this close in meaning (on-topic, but not the fact asked)
-UNSTATED_SHARE = (
-    0.5  # a question for a measure (amount, age, deaths ...) with none stated: at most this share of the threshold
-)
+UNSTATED_SHARE = 0.5  # a measure asked (an amount, age, deaths ...), none stated: at most this share of the threshold
 RUNNER_UP_MARGIN = 0.5  # logit distance within which a second sentence of the same passage is quoted too
 
 

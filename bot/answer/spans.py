@@ -81,7 +81,8 @@ _ORG_WORDS = re.compile(
 )
 _REASON = re.compile(
     r"\b(?:omdat|want|doordat|vanwege|wegens|daardoor|daarom|dankzij|zodat|aangezien|door(?= de| het| een)|"
-    r"om(?= \w+ te\b)|als gevolg van|ten gevolge van|reden|oorzaak|aanleiding|bang dat|bang voor|uit angst|uit vrees|vreesde|"
+    r"om(?= \w+ te\b)|als gevolg van|ten gevolge van|reden|oorzaak|aanleiding|bang dat|bang voor|uit angst|"
+    r"uit vrees|vreesde|"
     r"because|due to|since|as a result|so that|in order to|owing to|thanks to|therefore|reason|caused by|"
     r"afraid|feared|for fear|prompted by|triggered by|in response to)\b",
     re.IGNORECASE,
@@ -245,7 +246,7 @@ _INJURED = re.compile(
 )
 _NEAR = 40
 # Measures a sentence states in words, number or not: a court's sentence ("twee jaar cel", "vrijgesproken"),
-# a match's result ("2-1", "gelijkspel"). The issue's own examples of what an article often does not say.
+# a match's result ("2-1", "gelijkspel"): what readers ask of news that an article often does not say.
 _PENALTY_ASKED = re.compile(
     r"\b(?:welke straf|wat voor straf|strafeis|celstraf|gevangenisstraf|taakstraf|de cel in|"
     r"waartoe \w+ \w+ veroordeeld|sentenced to|what sentence|which sentence|how long \w+ \w+ (?:in prison|in jail))\b",
