@@ -11,6 +11,11 @@ Per size, in fresh processes so memory is their own:
 - refresh_s: rebuilding the search state from the store from scratch (only without a saved state);
 - rss_mb: a serving process (chain built from the saved state, questions answered): current RSS, not peak;
 - query_p50_ms / query_p95_ms: warm searches; scoped_p95_ms: searches limited to one article;
+- side_p50_ms / side_p95_ms / side_scoped_p95_ms: the same searches once more after all sizes are built, on
+  every size's index in one process, interleaved, so the sizes are compared under the same machine conditions
+  (not with --server);
+- disk_kb_per_search: what those searches read from disk, not the page cache (/proc/self/io read_bytes; on
+  a machine whose page cache does not keep the store, a large index's searches wait for the disk);
 - cold_ask_s: `citebot ask` in a new process, wall time;
 - pickup_s: a running search seeing one article another writer just added;
 - build_s / disk_mb: indexing the generated articles, and the index's size on disk (Chroma + search state).
@@ -149,6 +154,7 @@ def serve(workdir: Path, chroma_url: str | None = None) -> dict:
     real.embed_query = vectors_by_query.__getitem__  # type: ignore[method-assign] # time the search, not the model
     latencies, scoped = [], []
     articles = sorted(search.store.articles())
+    read_before = _read_bytes()
     for i, q in enumerate(questions):
         started = time.perf_counter()
         search.search(q)
@@ -156,6 +162,7 @@ def serve(workdir: Path, chroma_url: str | None = None) -> dict:
         started = time.perf_counter()
         search.search(q, article_ids=[articles[(i * 7919) % len(articles)]])
         scoped.append((time.perf_counter() - started) * 1000)
+    read_after = _read_bytes()
     rss_mb = _rss_mb()  # before the full rebuild below: a serving process starts from the saved state
     started = time.perf_counter()
     search.refresh()
@@ -182,6 +189,11 @@ def serve(workdir: Path, chroma_url: str | None = None) -> dict:
         "query_p50_ms": statistics.median(latencies),
         "query_p95_ms": _p95(latencies),
         "scoped_p95_ms": _p95(scoped),
+        "disk_kb_per_search": (
+            (read_after - read_before) / 1024 / (len(latencies) + len(scoped))
+            if read_before is not None and read_after is not None
+            else None
+        ),
         "pickup_s": pickup_s if ok else None,
         "serve_ok": ok,
     }
@@ -249,6 +261,15 @@ def _rss_mb(pid: int | str = "self") -> float:
     return float("nan")
 
 
+def _read_bytes() -> int | None:
+    """Bytes this process has read from disk (not from the page cache); None where /proc does not say."""
+    try:
+        lines = Path("/proc/self/io").read_text().splitlines()
+    except OSError:
+        return None
+    return next((int(line.split()[1]) for line in lines if line.startswith("read_bytes:")), None)
+
+
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[int(0.95 * (len(ordered) - 1))]
@@ -265,29 +286,63 @@ def _child(*args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def run_size(size: int, server: bool = False) -> dict:
+def run_size(size: int, workdir: Path, server: bool = False) -> dict:
+    """Build, ask cold and serve one size in `workdir` (kept for the side-by-side searches after all sizes)."""
     result: dict = {"passages": size}
-    with tempfile.TemporaryDirectory(prefix="citebot-scale-") as tmp:
-        workdir = Path(tmp)
-        chroma = start_chroma(workdir / "server") if server else None
-        url = ["--chroma-url", chroma[1]] if chroma else []
-        try:
-            result |= _child("--build", str(size), "--workdir", tmp, *url)
-            if "error" not in result:
-                try:
-                    result["cold_ask_s"] = cold_ask(workdir, chroma[1] if chroma else None)
-                except subprocess.CalledProcessError as exc:
-                    result["error"] = f"citebot ask failed: {exc.stderr.decode(errors='replace').strip()[-300:]}"
-            if "error" not in result:
-                result |= _child("--serve", tmp, *url)
-            if chroma:
-                result["server_rss_mb"] = _rss_mb(chroma[0].pid)
-        finally:
-            if chroma:
-                chroma[0].terminate()
-                chroma[0].wait(timeout=30)
+    workdir.mkdir(parents=True)
+    tmp = str(workdir)
+    chroma = start_chroma(workdir / "server") if server else None
+    url = ["--chroma-url", chroma[1]] if chroma else []
+    try:
+        result |= _child("--build", str(size), "--workdir", tmp, *url)
+        if "error" not in result:
+            try:
+                result["cold_ask_s"] = cold_ask(workdir, chroma[1] if chroma else None)
+            except subprocess.CalledProcessError as exc:
+                result["error"] = f"citebot ask failed: {exc.stderr.decode(errors='replace').strip()[-300:]}"
+        if "error" not in result:
+            result |= _child("--serve", tmp, *url)
+        if chroma:
+            result["server_rss_mb"] = _rss_mb(chroma[0].pid)
+    finally:
+        if chroma:
+            chroma[0].terminate()
+            chroma[0].wait(timeout=30)
     result["ok"] = "error" not in result and result.get("build_ok", False) and result.get("serve_ok", False)
     return result
+
+
+def side_by_side(workdirs: list[Path]) -> dict:
+    """The same searches on every size's index in one process, interleaved (each question on each index in
+    turn, the order alternating): latencies of the sizes under the same machine conditions. Separate serving
+    processes measure each size minutes apart, and this machine's speed drifts within minutes."""
+    from bot.parts import build_parts
+    from index.embeddings import make_embedder
+
+    titles, _, _ = real_sentences()
+    real = make_embedder()
+    searches = [build_parts(settings_for(w, None), embedder=real).chain.search for w in workdirs]
+    questions = [f"Wat weten we over {t.lower()}?" for t in titles[:QUERIES]]
+    vectors_by_query = {q: real.embed_query(q) for q in questions}
+    real.embed_query = vectors_by_query.__getitem__  # type: ignore[method-assign] # time the search, not the model
+    for search in searches:
+        search.search(questions[0])
+    articles = [sorted(search.store.articles()) for search in searches]
+    latencies: list[list[float]] = [[] for _ in searches]
+    scoped: list[list[float]] = [[] for _ in searches]
+    for i, q in enumerate(questions):
+        order = range(len(searches)) if i % 2 == 0 else reversed(range(len(searches)))
+        for j in order:
+            started = time.perf_counter()
+            searches[j].search(q)
+            latencies[j].append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            searches[j].search(q, article_ids=[articles[j][(i * 7919) % len(articles[j])]])
+            scoped[j].append((time.perf_counter() - started) * 1000)
+    return {
+        str(w): {"side_p50_ms": statistics.median(a), "side_p95_ms": _p95(a), "side_scoped_p95_ms": _p95(b)}
+        for w, a, b in zip(workdirs, latencies, scoped, strict=True)
+    }
 
 
 COLUMNS = [
@@ -297,6 +352,10 @@ COLUMNS = [
     ("query_p50_ms", "query p50 ms", "{:.1f}"),
     ("query_p95_ms", "query p95 ms", "{:.1f}"),
     ("scoped_p95_ms", "scoped p95 ms", "{:.1f}"),
+    ("side_p50_ms", "side-by-side p50 ms", "{:.1f}"),
+    ("side_p95_ms", "side-by-side p95 ms", "{:.1f}"),
+    ("side_scoped_p95_ms", "side-by-side scoped p95 ms", "{:.1f}"),
+    ("disk_kb_per_search", "disk KB/search", "{:.0f}"),
     ("cold_ask_s", "cold ask s", "{:.1f}"),
     ("pickup_s", "pickup s", "{:.2f}"),
     ("build_s", "build s", "{:.0f}"),
@@ -304,6 +363,20 @@ COLUMNS = [
     ("server_rss_mb", "server RSS MB", "{:.0f}"),
     ("ok", "ok", "{}"),
 ]
+
+
+RATIOS = {
+    "refresh_s": "refresh s",
+    "rss_mb": "serving RSS MB",
+    "query_p50_ms": "query p50 ms",
+    "query_p95_ms": "query p95 ms",
+    "scoped_p95_ms": "scoped p95 ms",
+    "side_p50_ms": "side-by-side p50 ms",
+    "side_p95_ms": "side-by-side p95 ms",
+    "side_scoped_p95_ms": "side-by-side scoped p95 ms",
+    "cold_ask_s": "cold ask s",
+    "pickup_s": "pickup s",
+}
 
 
 def main() -> None:
@@ -320,7 +393,11 @@ def main() -> None:
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     parser.add_argument("--indexing", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--side-by-side", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.side_by_side:
+        print(json.dumps(side_by_side([Path(w) for w in args.side_by_side])))
+        return
     if args.build:
         print(json.dumps(build(args.build, Path(args.workdir), args.chroma_url)))
         return
@@ -336,13 +413,20 @@ def main() -> None:
     real_sentences()  # embed the sentence pool once, before the timed children
     sizes = [int(s) for s in args.sizes.split(",")] + ([1_000_000] if args.big else [])
     results = []
-    for size in sizes:
-        result = run_size(size, server=args.server)
-        results.append(result)
-        if args.json:
-            print(json.dumps(result), flush=True)
-        else:
+    with tempfile.TemporaryDirectory(prefix="citebot-scale-") as tmp:
+        workdirs = [Path(tmp) / f"size-{size}" for size in sizes]
+        for size, workdir in zip(sizes, workdirs, strict=True):
+            result = run_size(size, workdir, server=args.server)
+            results.append(result)
             print(f"{size}: {json.dumps(result)}", file=sys.stderr, flush=True)
+        if len(sizes) > 1 and not args.server and all(r["ok"] for r in results):
+            # (with --server each size's Chroma server is gone by now: those columns stay empty)
+            side = _child("--side-by-side", *map(str, workdirs))
+            for result, workdir in zip(results, workdirs, strict=True):
+                result |= side.get(str(workdir), {"side_error": side.get("error")})
+    if args.json:
+        for result in results:
+            print(json.dumps(result), flush=True)
     indexing = None if args.no_indexing else _child("--indexing")
     if args.json:
         if indexing is not None:
@@ -355,7 +439,7 @@ def main() -> None:
         first, last = results[0], results[-1]
         print(
             f"\n{last['passages']:,} / {first['passages']:,} passages: "
-            + ", ".join(f"{label} {last[key] / first[key]:.1f}x" for key, label, _ in COLUMNS[1:8] if first.get(key))
+            + ", ".join(f"{label} {last[key] / first[key]:.1f}x" for key, label in RATIOS.items() if first.get(key))
         )
     if indexing and "error" not in indexing:
         print(
