@@ -37,11 +37,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bench.common import SHARED_BENCH, load_jsonl, news_markdown, print_table, recording, replay_seconds, start_chroma
 from index.embeddings import Embedder
+
+if TYPE_CHECKING:
+    from index.retrieve import HybridSearch
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".bench-cache" / "scale-sentences.npz"
@@ -148,20 +152,16 @@ def serve(workdir: Path, chroma_url: str | None = None) -> dict:
     real = make_embedder()
     chain = build_parts(settings, embedder=real).chain
     search = chain.search
-    questions = [f"Wat weten we over {t.lower()}?" for t in titles[:QUERIES]]
+    questions = _questions(titles)
     chain.invoke(questions[0])
-    vectors_by_query = {q: real.embed_query(q) for q in questions}
-    real.embed_query = vectors_by_query.__getitem__  # type: ignore[method-assign] # time the search, not the model
+    _embed_once(real, questions)
     latencies, scoped = [], []
     articles = sorted(search.store.articles())
     read_before = _read_bytes()
     for i, q in enumerate(questions):
-        started = time.perf_counter()
-        search.search(q)
-        latencies.append((time.perf_counter() - started) * 1000)
-        started = time.perf_counter()
-        search.search(q, article_ids=[articles[(i * 7919) % len(articles)]])
-        scoped.append((time.perf_counter() - started) * 1000)
+        plain, one = _timed_searches(search, q, articles, i)
+        latencies.append(plain)
+        scoped.append(one)
     read_after = _read_bytes()
     rss_mb = _rss_mb()  # before the full rebuild below: a serving process starts from the saved state
     started = time.perf_counter()
@@ -197,6 +197,28 @@ def serve(workdir: Path, chroma_url: str | None = None) -> dict:
         "pickup_s": pickup_s if ok else None,
         "serve_ok": ok,
     }
+
+
+def _questions(titles: list[str]) -> list[str]:
+    """The timed questions, one per article title."""
+    return [f"Wat weten we over {t.lower()}?" for t in titles[:QUERIES]]
+
+
+def _embed_once(embedder: Embedder, questions: list[str]) -> None:
+    """Embed the questions now and answer later embeddings from memory: the timings are the search's, not the
+    model's."""
+    vectors_by_query = {q: embedder.embed_query(q) for q in questions}
+    embedder.embed_query = vectors_by_query.__getitem__  # type: ignore[method-assign]
+
+
+def _timed_searches(search: HybridSearch, question: str, articles: list[str], i: int) -> tuple[float, float]:
+    """Milliseconds of one search over the whole index and one scoped to an article (the i-th pick)."""
+    started = time.perf_counter()
+    search.search(question)
+    plain = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    search.search(question, article_ids=[articles[(i * 7919) % len(articles)]])
+    return plain, (time.perf_counter() - started) * 1000
 
 
 def cold_ask(workdir: Path, chroma_url: str | None = None) -> float:
@@ -322,9 +344,8 @@ def side_by_side(workdirs: list[Path]) -> dict:
     titles, _, _ = real_sentences()
     real = make_embedder()
     searches = [build_parts(settings_for(w, None), embedder=real).chain.search for w in workdirs]
-    questions = [f"Wat weten we over {t.lower()}?" for t in titles[:QUERIES]]
-    vectors_by_query = {q: real.embed_query(q) for q in questions}
-    real.embed_query = vectors_by_query.__getitem__  # type: ignore[method-assign] # time the search, not the model
+    questions = _questions(titles)
+    _embed_once(real, questions)
     for search in searches:
         search.search(questions[0])
     articles = [sorted(search.store.articles()) for search in searches]
@@ -333,12 +354,9 @@ def side_by_side(workdirs: list[Path]) -> dict:
     for i, q in enumerate(questions):
         order = range(len(searches)) if i % 2 == 0 else reversed(range(len(searches)))
         for j in order:
-            started = time.perf_counter()
-            searches[j].search(q)
-            latencies[j].append((time.perf_counter() - started) * 1000)
-            started = time.perf_counter()
-            searches[j].search(q, article_ids=[articles[j][(i * 7919) % len(articles[j])]])
-            scoped[j].append((time.perf_counter() - started) * 1000)
+            plain, one = _timed_searches(searches[j], q, articles[j], i)
+            latencies[j].append(plain)
+            scoped[j].append(one)
     return {
         str(w): {"side_p50_ms": statistics.median(a), "side_p95_ms": _p95(a), "side_scoped_p95_ms": _p95(b)}
         for w, a, b in zip(workdirs, latencies, scoped, strict=True)
