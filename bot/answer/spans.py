@@ -305,27 +305,26 @@ def measure_spans(text: str, spans: list[Span], measure: str) -> list[Span]:
         pattern = _PENALTY if measure == "penalty" else _SCORE
         return [Span(AnswerType.OTHER, m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
     ages = _bracket_ages(text) if measure == "age" else set()
-    near = {"deaths": _DEATH, "injured": _INJURED}.get(measure)
-    after = _MONEY if measure == "money" else None
-    out = []
-    for span in spans:
-        if span.kind is not AnswerType.NUMBER:
-            continue
-        if (
-            (after is not None and after.search(text[span.start : span.end + 12]))
-            or (near is not None and near.search(text[max(0, span.start - _NEAR) : span.end + _NEAR]))
-            or (
-                measure == "age"
-                and (
-                    span.end in ages
-                    or _AGE_AFTER_NUMBER.match(text[span.end :])
-                    or _AGE_UNIT.search(span.text)
-                    or _SINCE.search(text[max(0, span.start - 24) : span.start])
-                )
-            )
-        ):
-            out.append(span)
-    return out
+    return [s for s in spans if s.kind is AnswerType.NUMBER and _number_states(text, s, measure, ages)]
+
+
+_COUNTED_NEAR = {"deaths": _DEATH, "injured": _INJURED}  # a word within _NEAR characters says what is counted
+
+
+def _number_states(text: str, span: Span, measure: str, ages: set[int]) -> bool:
+    """Whether the number `span` of `text` is the `measure` asked for (`ages`: where "Name (70)" ages end)."""
+    if measure == "money":
+        return _MONEY.search(text[span.start : span.end + 12]) is not None
+    if measure in _COUNTED_NEAR:
+        return _COUNTED_NEAR[measure].search(text[max(0, span.start - _NEAR) : span.end + _NEAR]) is not None
+    if measure == "age":
+        return (
+            span.end in ages
+            or _AGE_AFTER_NUMBER.match(text[span.end :]) is not None
+            or _AGE_UNIT.search(span.text) is not None
+            or _SINCE.search(text[max(0, span.start - 24) : span.start]) is not None
+        )
+    return False
 
 
 def states_measure(text: str, spans: list[Span], measure: str) -> bool:
