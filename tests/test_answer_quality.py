@@ -245,3 +245,31 @@ def test_a_question_for_the_number_of_deaths_is_answered_with_the_death_toll(sto
     assert answer.answered, answer.text
     assert answer.short_answer == "14"
     assert "dodental" in answer.citations[0].quote
+
+
+# One paragraph that names the city in its first sentence and gives the count four sentences later.
+OUTAGE = """# Storm legt stroomnet plat
+
+De storm trof zaterdag vooral de stad Oostende. Bomen vielen om op de dijk. Daken van woningen raakten
+zwaar beschadigd. De brandweer rukte honderden keren uit. Ruim 8.000 huishoudens zaten urenlang zonder stroom.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "near"),
+    [
+        ("Hoeveel huishoudens zaten in Oostende zonder stroom?", 1.0),  # the count is four sentences after the city
+        ("Hoeveel huishoudens zaten zaterdag zonder stroom?", 0.0),  # no name: nothing is missing
+        ("Wat gebeurde er zaterdag in Oostende?", 0.0),  # the sentence that names the city
+    ],
+)
+def test_the_answerability_evidence_says_whether_the_questions_names_stand_near_the_quoted_sentence(
+    tmp_path: Path, embedder: Embedder, question: str, near: float
+) -> None:
+    chain = _one_article_chain(tmp_path, "stroom.md", OUTAGE, embedder)
+    hits = chain.search.search(question, k=chain.settings.top_k)
+    decision = chain.answerer.decide(question, question, hits, "nl")
+    assert decision.best is not None
+    values = chain.answerer.features.question_features(decision.evidence, decision.best, None)
+    assert values["names"] == 1.0  # every name of the question is in the quoted sentence's passage
+    assert values["names_missing_near"] == near, decision.best.text

@@ -77,6 +77,7 @@ QUESTION_FEATURES = (
     "coverage",
     "names",
     "names_missing",
+    "names_missing_near",
     "passage_score",
     "score_margin",
     "dense_z",
@@ -99,6 +100,8 @@ QUESTION_FEATURES = (
     "soft_missing",
     "soft_missing_rare",
 )
+# Features that compare the question's spelling of names with the articles' (for questions in their language).
+SAME_SPELLING_FEATURES = frozenset({"names_missing_near"})
 # The features of matching words by meaning (wordmatch.py); a model that reads none of them skips that work.
 WORD_MATCH_FEATURES = frozenset(f for f in SENTENCE_FEATURES + QUESTION_FEATURES if f.startswith("soft"))
 
@@ -152,6 +155,14 @@ def _name_in(name: str, text_lower: str) -> bool:
     if key in text_lower:
         return True
     return len(key) >= 6 and key[:5] in text_lower
+
+
+def _near(evidence: Evidence, best: Candidate) -> str:
+    """The best candidate's sentence with the sentences right before and after it in its passage."""
+    text = best.hit.passage.text
+    starts = sorted(c.start for c in evidence.candidates if c.hit is best.hit and c.end <= best.start)
+    ends = sorted(c.end for c in evidence.candidates if c.hit is best.hit and c.start >= best.end)
+    return text[starts[-1] if starts else best.start : ends[0] if ends else best.end]
 
 
 class FeatureBuilder:
@@ -293,6 +304,7 @@ class FeatureBuilder:
         lower = passage.text.lower()
         signals = best.hit.signals
         found_names = sum(_name_in(n, lower) for n in names)
+        near = _near(evidence, best).lower()
         # Topic words shared by all retrieved articles say little; the question's other words decide.
         # (Other passages of the best passage's own article are the same story, not competitors.)
         own_terms = own or set(weights)
@@ -315,6 +327,10 @@ class FeatureBuilder:
             "coverage": lexical.coverage(evidence.query),
             "names": found_names / len(names) if names else 1.0,
             "names_missing": float(len(names) - found_names),
+            # Where the question's names stand: `names` counts the whole passage, this the quoted sentence and
+            # its neighbours. Names said only further away while the sentence holds the fact (the passage is
+            # about the named thing, the answer comes later) was an answer in 14 of 15 tuning questions.
+            "names_missing_near": sum(not _name_in(n, near) for n in names) / len(names) if names else 0.0,
             "passage_score": best.hit.score,
             "score_margin": hits[0].score - hits[1].score if len(hits) > 1 else 1.0,
             "dense_z": signals.get("passage", 0.0),
