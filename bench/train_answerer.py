@@ -12,10 +12,13 @@ questions about the sample article (bench/threshold_questions.json). The test ha
    group that refuses at least TARGET_REFUSED of the unanswerable questions and keeps wrong citations
    at or under TARGET_WRONG.
 
-Usage: python -m bench.train_answerer [--out PATH] [--groups nl,other]
+Usage: python -m bench.train_answerer [--out PATH] [--groups nl,other] [--keep-sentence]
 
 `--groups nl` retrains only the questions in the articles' language and keeps the other group's models and
-threshold from the model file at --out.
+threshold from the model file at --out; `--keep-sentence` also keeps the retrained groups' sentence models
+from that file and fits only their answerability models (and thresholds) on the sentences those pick. The
+shipped file: the sentence models and the "other" group from commit 6da5cb9, then `--groups nl
+--keep-sentence`.
 """
 
 from __future__ import annotations
@@ -211,12 +214,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--groups", default=",".join(GROUPS), help="the language groups to retrain (default: all)")
+    parser.add_argument(
+        "--keep-sentence", action="store_true", help="keep the sentence models of --out; fit answerability only"
+    )
     args = parser.parse_args()
     groups = [g.strip() for g in args.groups.split(",") if g.strip()]
     if unknown := set(groups) - set(GROUPS):
         parser.error(f"unknown group(s) {', '.join(sorted(unknown))}; choose from {', '.join(GROUPS)}")
-    if set(groups) != set(GROUPS) and not args.out.exists():
-        parser.error(f"--groups {args.groups} keeps the other groups from {args.out}, which does not exist")
+    keeps = set(groups) != set(GROUPS) or args.keep_sentence
+    if keeps and not args.out.exists():
+        parser.error(f"{args.out} does not exist: --groups and --keep-sentence keep models from it")
     embedder = make_embedder("use-multilingual")
     xquad = indexed_chain("xquad-even", write_xquad_articles, embedder)
     news = indexed_chain("news", write_news_articles, embedder)
@@ -225,14 +232,15 @@ def main() -> None:
     news_tune = [q for q in news_questions() if q.half == "tune"]
     samples = collect(xquad, tune) + collect(news, news_tune) + collect(sample, sample_questions())
     print(f"collected {len(samples)} tuning questions", flush=True)
-    kept = load_model(args.out) if set(groups) != set(GROUPS) else None
+    kept = load_model(args.out) if keeps else None
     sentence = dict(kept.sentence) if kept else {}
     answerable = dict(kept.answerable) if kept else {}
     thresholds = dict(kept.thresholds) if kept else {}
     for group in groups:
         mine = [s for s in samples if language_group(s.question.language) == group]
         sentence_names, question_names = feature_sets(group)
-        sentence[group] = train_sentence(mine, sentence_names)
+        if not args.keep_sentence:
+            sentence[group] = train_sentence(mine, sentence_names)
         x, y, outcome = answer_rows(mine, sentence[group], question_names)
         answerable[group] = fit(x, y, question_names)
         p = cross_validated(x, y, [topic for _, _, topic in outcome], question_names)
