@@ -87,6 +87,20 @@ def test_names_are_found_and_words_of_the_question_are_not_new() -> None:
     assert "Aleksandr Loekasjenko" not in names  # the question already names him
 
 
+@pytest.mark.parametrize(
+    ("question", "text", "new"),
+    [
+        # "Wit-Rusland" is another country than "Rusland": the question's name does not make it known.
+        ("Van wie is Wit-Rusland afhankelijk?", "Wit-Rusland is sterk afhankelijk van Rusland.", ["Rusland"]),
+        ("Wie ligt ten noorden van Zuid-Korea?", "Ten noorden ligt Noord-Korea, naast Zuid-Korea.", ["Noord-Korea"]),
+        # ... but the Wagner of "Wagner-muiterij" is the Wagner of "Wagner-huurleger".
+        ("Wie bemiddelde in de Wagner-muiterij?", "Toen sprak Loekasjenko met het Wagner-huurleger.", ["Loekasjenko"]),
+    ],
+)
+def test_a_hyphenated_name_is_one_name(question: str, text: str, new: list[str]) -> None:
+    assert [s.text for s in new_spans(text, AnswerType.PERSON, question)] == new
+
+
 def test_a_reason_question_is_answered_by_a_clause_with_a_cue_word() -> None:
     text = "De leerlingen staakten, omdat ze het er niet mee eens zijn dat de docent is geschorst."
     spans = new_spans(text, AnswerType.REASON, "Waarom staakten de leerlingen?")
@@ -262,6 +276,7 @@ def test_an_office_of_another_country_is_not_the_one_asked(question: str, names:
     ("text", "names"),
     [
         ("de Wit-Russische president", False),
+        ("kernwapens op Wit-Russisch grondgebied", False),
         ("de pro-Russische Oekraïense journaliste", False),
         ("de Amerikaanse, Nederlandse en Chinese ministers", False),
         ("journaliste Diana Panchenko", True),

@@ -137,8 +137,9 @@ def _office_before_name(roles: tuple[str, ...]) -> re.Pattern[str]:
 
 
 # A capitalised Dutch adjective of a country or people ("Russische", "Wit-Russische", "Amerikaanse",
-# "Nederlandse", "Chinese", "Franse", "Britse", "Poolse"): it describes, it names no one.
-_ADJECTIVE = re.compile(r"^[A-ZÀ-Ý][\w-]{2,}(?:ische|sche|aanse|anse|ense|ese|tse|lse|ndse)$")
+# "Nederlandse", "Chinese", "Franse", "Britse", "Poolse", and "Wit-Russisch grondgebied"): it describes, it names
+# no one.
+_ADJECTIVE = re.compile(r"^[A-ZÀ-Ý][\w-]{2,}(?:ische|isch|sche|aanse|aans|anse|ense|ese|tse|lse|ndse)$")
 # "Wie is Loekasjenko?": the question gives the name and asks what the person is, which no name answers.
 _WHO_IS_NAMED = re.compile(r"^\W*(?:en\s+)?(?i:wie|who)\s+(?i:is|was|zijn|waren|are|were)\s+[A-ZÀ-Ý][^?]*\??\s*$")
 

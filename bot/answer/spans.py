@@ -177,6 +177,22 @@ COMPATIBLE: dict[AnswerType, tuple[AnswerType, ...]] = {
 }
 
 WORD = re.compile(r"\w+")
+_COMPOUND = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
+
+
+def name_words(text: str) -> set[str]:
+    """The words by which a name span and a question are compared. A hyphenated name whose later parts are
+    capitalised is one word ("Wit-Rusland" is not "Rusland", "Noord-Korea" not "Korea"); one that joins a
+    name to a common noun also gives its parts ("Wagner-muiterij" names Wagner)."""
+    out = set()
+    for token in _COMPOUND.findall(text):
+        out.add(token.casefold())
+        parts = token.split("-")
+        if len(parts) > 1 and all(not p[:1].isupper() for p in parts[1:]):
+            out.update(p.casefold() for p in parts if p)
+    return out
+
+
 # "Vladimir Poetin (70)": a number in brackets after a name is that person's age, news style; it answers
 # "hoe oud"/"how old", not "hoe groot" or "hoeveel". Groups: the first name if one stands before, the last, the age.
 NAMED_AGE = re.compile(r"(?:(?P<first>[A-ZÀ-Ý][\w'’-]+) )?(?P<last>[A-ZÀ-Ý][\w'’-]+) \((?P<age>\d{1,3})\)")
@@ -194,6 +210,7 @@ def new_spans(text: str, kind: AnswerType, known: str) -> list[Span]:
     if not wanted:
         return []
     known_words = {w.casefold() for w in WORD.findall(known)}
+    known_names = name_words(known)
     ages = set() if _ASKS_AGE.search(known) else _bracket_ages(text)
     out = []
     for span in find_spans(text):
@@ -212,8 +229,8 @@ def new_spans(text: str, kind: AnswerType, known: str) -> list[Span]:
         elif kind in (AnswerType.NUMBER, AnswerType.DATE):
             if not words <= known_words:
                 out.append(span)
-        elif not words & known_words:  # a name sharing a word with the question is the one it already gave
-            out.append(span)
+        elif not name_words(span.text) & known_names:  # a name sharing a word with the question is the one it
+            out.append(span)  # already gave
     return out
 
 
