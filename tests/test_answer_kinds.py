@@ -101,6 +101,24 @@ def test_a_hyphenated_name_is_one_name(question: str, text: str, new: list[str])
     assert [s.text for s in new_spans(text, AnswerType.PERSON, question)] == new
 
 
+@pytest.mark.parametrize(
+    ("text", "quotes"),
+    [
+        ("Hij zei: “We gaan door.”", ["“We gaan door.”"]),
+        (",,Ik ben blij met de eisen'', zegt Jellesma.", [",,Ik ben blij met de eisen''"]),  # Dutch news style
+        # a quotation over several sentences: its first and last sentence are quotes too
+        (
+            "“Onderhandelingen moeten zonder voorwaarden van start gaan.",
+            ["“Onderhandelingen moeten zonder voorwaarden van start gaan."],
+        ),
+        ("Alles moet besproken worden”, aldus de president.", ["Alles moet besproken worden”"]),
+        ("De auto's van de buren stonden er al.", []),
+    ],
+)
+def test_quotations_in_a_sentence(text: str, quotes: list[str]) -> None:
+    assert [s.text for s in find_spans(text) if s.kind is AnswerType.QUOTE] == quotes
+
+
 def test_a_reason_question_is_answered_by_a_clause_with_a_cue_word() -> None:
     text = "De leerlingen staakten, omdat ze het er niet mee eens zijn dat de docent is geschorst."
     spans = new_spans(text, AnswerType.REASON, "Waarom staakten de leerlingen?")

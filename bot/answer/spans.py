@@ -87,7 +87,10 @@ _REASON = re.compile(
     r"afraid|feared|for fear|prompted by|triggered by|in response to)\b",
     re.IGNORECASE,
 )
-_QUOTE = re.compile(r"[“\"„«‘'][^“”\"„«»‘’']{8,}[”\"»’']")
+# A quotation: "...", “...”, „...”, «...», and Dutch news style ,,...'' (two commas, two apostrophes).
+_QUOTE = re.compile(r"(?:,,|[“\"„«‘'])[^“”\"„«»‘’']{8,}(?:''|[”\"»’'])")
+_OPENS = re.compile(r",,|[“„«]")
+_CLOSES = re.compile(r"''|[”»]")
 _SAYING = re.compile(
     r"\b(?:zei|zegt|zeggen|zeiden|aldus|volgens|verklaarde|verklaart|benadrukte|stelde|stelt|meent|vindt|"
     r"vond|liet weten|schreef|schrijft|dreigde|merkte|said|says|told|stated|according to|claimed|wrote)\b",
@@ -135,9 +138,22 @@ def find_spans(text: str) -> list[Span]:
     for m in _REASON.finditer(text):
         end = _clause_end(text, m.end())
         spans.append(Span(AnswerType.REASON, m.start(), end, text[m.start() : end]))
-    for m in _QUOTE.finditer(text):
-        spans.append(Span(AnswerType.QUOTE, m.start(), m.end(), m.group()))
+    spans.extend(quote_spans(text))
     return sorted(spans, key=lambda sp: (sp.start, sp.end))
+
+
+def quote_spans(text: str) -> list[Span]:
+    """The quotations of a sentence, with the part of one that runs over several sentences: from an opening
+    mark that no mark closes to the end (“Onderhandelingen moeten ... gaan.), from the start to a closing mark
+    that none opened (... alles moet besproken worden”, aldus ...)."""
+    spans = [Span(AnswerType.QUOTE, m.start(), m.end(), m.group()) for m in _QUOTE.finditer(text)]
+    opens, closes = list(_OPENS.finditer(text)), list(_CLOSES.finditer(text))
+    end = len(text.rstrip())
+    if len(opens) > len(closes) and end - opens[-1].start() >= 10:
+        spans.append(Span(AnswerType.QUOTE, opens[-1].start(), end, text[opens[-1].start() : end]))
+    elif len(closes) > len(opens) and closes[0].end() >= 10:
+        spans.append(Span(AnswerType.QUOTE, 0, closes[0].end(), text[: closes[0].end()]))
+    return spans
 
 
 def _name_kinds(text: str, start: int, word: str) -> list[AnswerType]:
@@ -351,4 +367,4 @@ def states_measure(text: str, spans: list[Span], measure: str) -> bool:
 
 def has_saying(text: str) -> bool:
     """Whether the sentence reports speech ("zei", "aldus", quotation marks)."""
-    return bool(_SAYING.search(text) or _QUOTE.search(text))
+    return bool(_SAYING.search(text) or quote_spans(text))
