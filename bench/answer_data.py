@@ -5,6 +5,10 @@ an indexed paragraph are answerable (the answer must cite it first), questions a
 are unanswerable by construction, with the same article's other paragraphs indexed as hard negatives.
 Articles a00-a23 are the tuning half (fit and tune only there), a24-a47 the test half (report only).
 
+The same XQuAD questions are also asked of indexes that hold one XQuAD article each ("xquad-topic"): the
+situation of a reader who indexed one news article (the sample), where every passage is about the same
+story and an index's word statistics come from a few passages.
+
 News: all 200 Dutch news articles of ../shared/bench are indexed; `bench/news_questions.json` holds our
 own questions about a dozen of them (short evidence quotes only, never article texts).
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +40,7 @@ class Question:
     half: str  # tune | test
     answer: str | None = None  # a piece of text that must be in the quote, when known
     history: tuple[tuple[str, str], ...] = field(default_factory=tuple)
-    set: str = "xquad"
+    set: str = "xquad"  # xquad | xquad-topic (one XQuAD article per index) | news | sample
     topic: str = ""  # the source article (XQuAD: aAA): cross-validation keeps an article's questions together
 
 
@@ -68,6 +73,27 @@ def xquad_questions() -> list[Question]:
         out.append(Question(row["id"], row["question"], "nl", gold, half, answer, topic=topic))
         out.append(Question(row["id"] + "-en", row["question_en"], "en", gold, half, answer, topic=topic))
     return out
+
+
+def xquad_topics(half: str) -> list[str]:
+    """The XQuAD articles ("xquad-nl-a05") of one half."""
+    rows = load_jsonl("xquad_nl_passages.jsonl")
+    return sorted({r["passage_id"].lower().rsplit("-p", 1)[0] for r in rows if xquad_half(r["passage_id"]) == half})
+
+
+def topic_writer(topic: str) -> Callable[[Path], int]:
+    """Writes only one XQuAD article's even paragraphs: an index of one story in a few passages, as a reader
+    who indexed one news article has (the same questions, with no other story's passages around)."""
+
+    def write(folder: Path) -> int:
+        folder.mkdir(parents=True, exist_ok=True)
+        rows = load_jsonl("xquad_nl_passages.jsonl")
+        rows = [r for r in rows if _even(r["passage_id"]) and r["passage_id"].lower().rsplit("-p", 1)[0] == topic]
+        for row in rows:
+            (folder / f"{row['passage_id']}.txt").write_text(row["text"], encoding="utf-8")
+        return len(rows)
+
+    return write
 
 
 def write_sample_articles(folder: Path) -> int:

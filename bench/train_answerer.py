@@ -1,8 +1,10 @@
 """Train the extractive answerer's two logistic models and write bot/answer/answerer_model.json.
 
 Fitting data, and only this: XQuAD-NL questions of articles a00-a23 (the tuning half; Dutch and their
-English originals), the tuning half of our news questions (bench/news_questions.json) and our own
-questions about the sample article (bench/threshold_questions.json). The test halves are never seen.
+English originals), asked of the index of all even paragraphs and again of one index per article (as a reader
+with one news article indexed asks them), the tuning half of our news questions (bench/news_questions.json)
+and our own questions about the sample article (bench/threshold_questions.json). The test halves are never
+seen.
 
 1. sentence model: which candidate sentence holds the answer (label: the gold article's sentence that
    contains the answer text);
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +41,7 @@ from bench.answer_data import (
     write_xquad_articles,
     xquad_questions,
 )
-from bench.answer_index import indexed_chain
+from bench.answer_index import indexed_chain, topic_chains
 from bot.answer.extractive import rank_candidates
 from bot.answer.features import (
     QUESTION_FEATURES,
@@ -56,6 +58,7 @@ from bot.answer.types import Turn
 from bot.chain import Chain
 from bot.condense import condense
 
+XQUAD_SETS = ("xquad", "xquad-topic")  # right = the gold paragraph cited first (no answer text needed)
 TARGET_REFUSED = 0.82
 TARGET_WRONG = 0.03
 NEWS_WEIGHT = 4.0
@@ -141,7 +144,7 @@ def train_sentence(samples: list[Sample], features: tuple[str, ...] = SENTENCE_F
         if not any(flags):
             continue
         # News passages are long (many candidates per question) and few; each such question counts more.
-        weight = NEWS_WEIGHT if s.question.set != "xquad" else 1.0
+        weight = NEWS_WEIGHT if s.question.set not in XQUAD_SETS else 1.0
         for c, flag in zip(s.evidence.candidates, flags, strict=True):
             rows.append([c.features[f] for f in features])
             labels.append(int(flag))
@@ -163,18 +166,21 @@ def answer_rows(
         rows.append([values[f] for f in features])
         q = s.question
         right = q.gold is not None and cands[0].hit.passage.article_id == q.gold
-        if right and q.set != "xquad" and q.answer:
+        if right and q.set not in XQUAD_SETS and q.answer:
             right = q.answer.casefold() in cands[0].text.casefold()
         labels.append(int(right))
         outcome.append((q.set, "unanswerable" if q.gold is None else ("right" if right else "wrong"), q.topic))
     return np.array(rows), np.array(labels), outcome
 
 
-def choose_threshold(p: np.ndarray, outcome: list[tuple[str, str, str]]) -> tuple[float, list[list[object]]]:
+def choose_threshold(
+    p: np.ndarray, outcome: list[tuple[str, str, str]], sets: tuple[str, ...] = XQUAD_SETS
+) -> tuple[float, list[list[object]]]:
     """The lowest threshold meeting the refusal and wrong-citation targets on XQuAD; the curve as table rows.
 
-    Only XQuAD questions choose it: they are the many, with unanswerable ones by construction."""
-    keep = np.array([name == "xquad" for name, _, _ in outcome])
+    Only XQuAD questions choose it (those of `sets`): they are the many, with unanswerable ones by construction;
+    asked both of the whole index and of one article's, so that one threshold holds for both."""
+    keep = np.array([name in sets for name, _, _ in outcome])
     p = p[keep]
     outcome_arr = np.array([o for _, o, _ in outcome])[keep]
     answerable = outcome_arr != "unanswerable"
@@ -231,6 +237,8 @@ def main() -> None:
     tune = [q for q in xquad_questions() if q.half == "tune"]
     news_tune = [q for q in news_questions() if q.half == "tune"]
     samples = collect(xquad, tune) + collect(news, news_tune) + collect(sample, sample_questions())
+    for topic, chain in topic_chains("tune", embedder).items():
+        samples += collect(chain, [replace(q, set="xquad-topic") for q in tune if q.topic == topic])
     print(f"collected {len(samples)} tuning questions", flush=True)
     kept = load_model(args.out) if keeps else None
     sentence = dict(kept.sentence) if kept else {}
@@ -247,6 +255,10 @@ def main() -> None:
         thresholds[group], table = choose_threshold(p, outcome)
         print(f"\n{group}: {len(y)} questions, threshold {thresholds[group]:.3f} (cross-validated on the tuning half)")
         print_table(["threshold", "cited right", "cited wrong", "unanswerable refused"], table)
+        for name in XQUAD_SETS:
+            _, rows = choose_threshold(p, outcome, (name,))
+            row = next(r for r in rows if float(str(r[0])) == thresholds[group])
+            print(f"  {name} at {thresholds[group]:.3f}: right {row[1]}, wrong {row[2]}, unanswerable refused {row[3]}")
         weights = sorted(zip(question_names, answerable[group].weights, strict=True), key=lambda t: -abs(t[1]))
         print("answerability weights:", ", ".join(f"{n} {w:+.2f}" for n, w in weights))
         weights = sorted(zip(sentence[group].features, sentence[group].weights, strict=True), key=lambda t: -abs(t[1]))

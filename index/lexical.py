@@ -169,7 +169,15 @@ class LexicalIndex:
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; a term the corpus never uses weighs the most."""
-        return math.log(1 + (self.size + 1) / (self.df(term) + 0.5))
+        return self._idf(self.df(term))
+
+    @property
+    def max_idf(self) -> float:
+        """The IDF of a term the corpus never uses: the most any term weighs in an index of this size."""
+        return self._idf(0)
+
+    def _idf(self, df: int) -> float:
+        return math.log(1 + (self.size + 1) / (df + 0.5))
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every row (0 for dead rows), in row order."""

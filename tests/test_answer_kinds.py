@@ -13,6 +13,8 @@ DUTCH = [
     ("Hoe oud is Poetin?", AnswerType.NUMBER),
     ("Hoe vaak won Ajax de beker?", AnswerType.NUMBER),
     ("Welk percentage stemde voor?", AnswerType.NUMBER),
+    ("Wat kost de verbouwing?", AnswerType.NUMBER),  # an amount, as "Hoeveel kost ...?"
+    ("Wat verdiende hij vorig jaar?", AnswerType.NUMBER),
     ("Wanneer begon de oorlog?", AnswerType.DATE),
     ("In welk jaar werd Tesla geboren?", AnswerType.DATE),
     ("Op welke datum begon de operatie?", AnswerType.DATE),

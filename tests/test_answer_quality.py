@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.types import NOT_IN_ARTICLES, Turn
 from bot.chain import Chain, build_chain, open_store
 from bot.render import render_text
@@ -150,6 +151,34 @@ def test_an_age_or_amount_the_article_does_not_state_is_refused(sample_chain: Ch
     answer = sample_chain.invoke(question)
     assert not answer.answered, answer.text
     assert answer.citations == []
+
+
+@pytest.mark.parametrize(
+    "question", ["Wie is de premier van Wit-Rusland?", "Welke minister sprak met Loekasjenko?", "Wat kost de oorlog?"]
+)
+def test_an_office_holder_or_a_cost_the_article_does_not_name_is_refused(sample_chain: Chain, question: str) -> None:
+    # The article names presidents, no premier or minister, and no cost: "afhankelijk van Rusland" and
+    # "Deze verhitte oorlog." were quoted, the first with "Rusland" as the premier's name.
+    answer = sample_chain.invoke(question)
+    assert not answer.answered, answer.text
+    assert answer.citations == []
+
+
+def test_the_parts_of_a_hyphenated_name_weigh_as_one_word(sample_chain: Chain) -> None:
+    # "Wit-Rusland" is the story's name, not two words: together its parts weigh what one of its words would,
+    # so a sentence that only names the country does not outweigh one holding the rare word asked about.
+    answerer = sample_chain.answerer
+    assert isinstance(answerer, ExtractiveAnswerer)
+    question = "Wat doet Wit-Rusland als het wordt aangevallen?"
+    weights = answerer.features.term_weights(question, question)
+    lexical = sample_chain.search.lexical
+    assert weights["wit"] + weights["rusland"] == pytest.approx((lexical.idf("wit") + lexical.idf("rusland")) / 2)
+    assert weights["wit"] + weights["rusland"] < weights["aanval"]
+
+
+def test_an_office_the_article_names_is_still_answered(sample_chain: Chain) -> None:
+    answer = sample_chain.invoke("Wie is de Wit-Russische president?")
+    assert answer.answered and "Loekasjenko" in (answer.short_answer or "")
 
 
 def test_an_unrelated_question_gets_no_related_passage(sample_chain: Chain) -> None:

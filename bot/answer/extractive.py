@@ -18,7 +18,15 @@ from dataclasses import dataclass, field, replace
 
 from bot.answer.features import WORD_MATCH_FEATURES, Candidate, Evidence, FeatureBuilder
 from bot.answer.model import AnswererModel, Logistic, language_group, load_model
-from bot.answer.people import age_asked_of, asked_roles, asks_who_named, names_someone, role_names, stated_ages
+from bot.answer.people import (
+    age_asked_of,
+    asked_office,
+    asked_roles,
+    asks_who_named,
+    names_someone,
+    role_names,
+    stated_ages,
+)
 from bot.answer.questions import AnswerType, answer_type
 from bot.answer.spans import TEXT_MEASURES, Span, asked_measure, is_vague, measure_spans, states_measure
 from bot.answer.types import Answer, Citation
@@ -114,7 +122,7 @@ class ExtractiveAnswerer:
             others = [c for c in evidence.candidates if c is not top]
             values = self.features.question_features(evidence, top, others[0] if others else None)
             probability = max(probability, Logistic.probability(model.answerable[group].logit(values)))
-        if not _states_what_is_asked(evidence, best):
+        if not _states_what_is_asked(evidence, best, same_language=group == "nl"):
             # "Hoeveel kost ...?" / "Hoe oud is ...?" and no amount or age where the answer would be quoted:
             # the articles talk about it but do not say it (still offered as related when close).
             probability = min(probability, threshold * UNSTATED_SHARE)
@@ -195,6 +203,12 @@ def _following(evidence: Evidence, best: Candidate) -> Candidate | None:
     return min(after, key=lambda c: c.start, default=None)
 
 
+def _preceding(evidence: Evidence, best: Candidate) -> Candidate | None:
+    """The sentence right before the best one in its passage, if it is a candidate."""
+    before = [c for c in evidence.candidates if c.hit is best.hit and c.end <= best.start]
+    return max(before, key=lambda c: c.start, default=None)
+
+
 def _asked_measure(evidence: Evidence) -> str | None:
     """The measure a number question asks for (an amount, an age, deaths ...), or a penalty or score asked by a
     question of any kind; None for others."""
@@ -202,14 +216,20 @@ def _asked_measure(evidence: Evidence) -> str | None:
     return measure if evidence.kind is AnswerType.NUMBER or measure in TEXT_MEASURES else None
 
 
-def _states_what_is_asked(evidence: Evidence, best: Candidate) -> bool:
+def _states_what_is_asked(evidence: Evidence, best: Candidate, same_language: bool = True) -> bool:
     """False when the question asks a measure (an amount of money, an age, deaths, a penalty ...) and neither
-    the best sentence nor the next one (quoted with it when the best lacks the fact) states it; True otherwise."""
+    the best sentence nor the next one (quoted with it when the best lacks the fact) states it, or asks who holds
+    an office that neither they nor the sentence before name (a question in the articles' language: the word for
+    the office is spelt as they spell it); True otherwise."""
+    near = [c for c in (_preceding(evidence, best), best, _following(evidence, best)) if c is not None]
+    office = asked_office(evidence.question) if evidence.kind is AnswerType.PERSON and same_language else None
+    if office and not any(office in c.text.lower() for c in near):
+        # "Wie is de premier van Wit-Rusland?" and no premier near the quote: whoever it names, not as that.
+        return False
     measure = _asked_measure(evidence)
     if measure is None:
         return True
-    following = _following(evidence, best)
-    return any(states_measure(c.text, c.spans, measure) for c in (best, following) if c is not None)
+    return any(states_measure(c.text, c.spans, measure) for c in near[near.index(best) :])
 
 
 def _stated_age(evidence: Evidence, names: list[str]) -> Candidate | None:

@@ -141,6 +141,7 @@ class Evidence:
     ruled: bool = False  # the first candidate was put first by a rule (an office holder, a stated measure)
 
 
+_HYPHENATED = re.compile(r"\w+(?:-\w+)+")  # "Wit-Rusland", "Wagner-muiterij"
 _CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-ZÀ-Ý][\w-]{2,}|\d[\d.,]*)")
 
 
@@ -184,6 +185,13 @@ class FeatureBuilder:
             known = term in lexical.vocabulary or term in names
             weight = lexical.idf(term) if known else 1.0
             weights[term] = weight if term in own else weight / 4
+        # "Wit-Rusland" is one name of the story, not two words: its parts share one word's weight (else the
+        # story's name outweighs the rare word that says what is asked, "als het wordt aangevallen").
+        for compound in _HYPHENATED.findall(query):
+            parts = [t for t in dict.fromkeys(lexical.query_terms(compound)) if t in weights]
+            if len(parts) > 1:
+                for term in parts:
+                    weights[term] /= len(parts)
         return weights
 
     def build(

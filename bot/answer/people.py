@@ -100,10 +100,17 @@ def asked_roles(question: str) -> tuple[str, ...]:
     """The beginnings of the words for the office a question asks to name ("Welke minister ...?" ->
     ("minis",); "Wie leidt ...?" -> director, leader, chair...), or () when it asks no office. Five letters
     match across Dutch and English ("director" ~ "directeur") and inside compounds ("Verkeersminister")."""
-    match = _ROLE_ASKED.search(question)
-    if match:
-        return ((match.group("a") or match.group("b")).lower()[:5],)
+    office = asked_office(question)
+    if office:
+        return (office,)
     return _HEAD_ROLES if _HEADS.search(question) else ()
+
+
+def asked_office(question: str) -> str | None:
+    """The beginning of the word for the office a question names outright ("Wie is de premier van ...?" ->
+    "premi"), or None (also for "Wie leidt ...?", which any head answers)."""
+    match = _ROLE_ASKED.search(question)
+    return (match.group("a") or match.group("b")).lower()[:5] if match else None
 
 
 def role_names(text: str, roles: tuple[str, ...], known: str, *, agreeing: bool = True) -> list[Span]:

@@ -97,6 +97,8 @@ RULES: dict[str, list[_Rule]] = {
                 rf"\b(welk|welke|wat is het|wat was het|wat is de|wat was de)e? ({_NUMBER_NOUNS_NL})\b",
                 AnswerType.NUMBER,
             ),
+            # "Wat kost de verbouwing?" asks an amount, as "Hoeveel kost ...?" does.
+            (r"\bwat (kost|kostte|kosten|kostten|verdient|verdiende|verdienen)\b", AnswerType.NUMBER),
             (
                 r"^(wie|van wie|aan wie|met wie|door wie|voor wie|over wie|naast wie|tegen wie|bij wie)\b",
                 AnswerType.PERSON,
