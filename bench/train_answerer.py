@@ -11,16 +11,18 @@ seen.
 2. answerability model: does the best sentence answer the question (label: answerable and the best
    sentence is in the gold article; for questions with a known answer text, the sentence holds it);
 3. thresholds: on cross-validated probabilities of the tuning data, the lowest threshold per language
-   group that refuses at least TARGET_REFUSED of the unanswerable questions and keeps wrong citations
-   at or under TARGET_WRONG.
+   group that refuses at least TARGET_REFUSED of the unanswerable XQuAD questions and keeps wrong citations
+   at or under TARGET_WRONG, on the whole index and on the one-article indexes each.
 
-Usage: python -m bench.train_answerer [--out PATH] [--groups nl,other] [--keep-sentence]
+The answerability models leave out the retrieval z-scores (INDEX_RELATIVE_FEATURES): the same answer scores
+far lower in an index of one story than in one of many. `--index-relative` puts them back, to compare.
+
+Usage: python -m bench.train_answerer [--out PATH] [--groups nl,other] [--keep-sentence] [--index-relative]
 
 `--groups nl` retrains only the questions in the articles' language and keeps the other group's models and
 threshold from the model file at --out; `--keep-sentence` also keeps the retrained groups' sentence models
 from that file and fits only their answerability models (and thresholds) on the sentences those pick. The
-shipped file: the sentence models and the "other" group from commit 6da5cb9, then `--groups nl
---keep-sentence`.
+shipped file: the model file of commit 6da5cb9 (for its sentence models), then `--keep-sentence`.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from bench.answer_data import (
 from bench.answer_index import indexed_chain, topic_chains
 from bot.answer.extractive import rank_candidates
 from bot.answer.features import (
+    INDEX_RELATIVE_FEATURES,
     QUESTION_FEATURES,
     SAME_SPELLING_FEATURES,
     SENTENCE_FEATURES,
@@ -121,17 +124,18 @@ def fit(
     return Logistic(features, model.coef_[0], float(model.intercept_[0]), mean, scale)
 
 
-def feature_sets(group: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def feature_sets(group: str, index_relative: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The sentence and answerability features of a language group. Matching words by meaning (the
     "soft" features) is for questions in another language than the articles': in the articles' own
     language shared words already say it, and on our own Dutch questions it made both models worse.
     Whether the question's names occur near the quoted sentence is for questions in the articles' language:
     across languages names are spelt differently ("Warsaw", "Warschau"), and cross-validated on the tuning
     half it did not help there."""
+    question = tuple(f for f in QUESTION_FEATURES if index_relative or f not in INDEX_RELATIVE_FEATURES)
     if group == "other":
-        return SENTENCE_FEATURES, tuple(f for f in QUESTION_FEATURES if f not in SAME_SPELLING_FEATURES)
+        return SENTENCE_FEATURES, tuple(f for f in question if f not in SAME_SPELLING_FEATURES)
     return tuple(f for f in SENTENCE_FEATURES if f not in WORD_MATCH_FEATURES), tuple(
-        f for f in QUESTION_FEATURES if f not in WORD_MATCH_FEATURES
+        f for f in question if f not in WORD_MATCH_FEATURES
     )
 
 
@@ -176,22 +180,29 @@ def answer_rows(
 def choose_threshold(
     p: np.ndarray, outcome: list[tuple[str, str, str]], sets: tuple[str, ...] = XQUAD_SETS
 ) -> tuple[float, list[list[object]]]:
-    """The lowest threshold meeting the refusal and wrong-citation targets on XQuAD; the curve as table rows.
+    """The lowest threshold meeting the refusal and wrong-citation targets on every XQuAD set; the curve (all of
+    them together) as table rows.
 
     Only XQuAD questions choose it (those of `sets`): they are the many, with unanswerable ones by construction;
-    asked both of the whole index and of one article's, so that one threshold holds for both."""
-    keep = np.array([name in sets for name, _, _ in outcome])
-    p = p[keep]
-    outcome_arr = np.array([o for _, o, _ in outcome])[keep]
-    answerable = outcome_arr != "unanswerable"
+    asked both of the whole index and of one article's, and the targets must hold for each, so that one threshold
+    holds for both."""
+    names = np.array([name for name, _, _ in outcome])
+    outcomes = np.array([o for _, o, _ in outcome])
+
+    def rates(keep: np.ndarray, t: float) -> tuple[float, float, float]:
+        answered, result = p[keep] >= t, outcomes[keep]
+        answerable = result != "unanswerable"
+        right = float(np.mean(answered[answerable] & (result[answerable] == "right")))
+        wrong = float(np.mean(answered[answerable] & (result[answerable] == "wrong")))
+        refused = float(np.mean(~answered[~answerable])) if (~answerable).any() else 1.0
+        return right, wrong, refused
+
     table, chosen = [], None
     for t in np.round(np.arange(0.05, 0.951, 0.025), 3):
-        answered = p >= t
-        right = float(np.mean(answered[answerable] & (outcome_arr[answerable] == "right")))
-        wrong = float(np.mean(answered[answerable] & (outcome_arr[answerable] == "wrong")))
-        refused = float(np.mean(~answered[~answerable])) if (~answerable).any() else 1.0
+        right, wrong, refused = rates(np.isin(names, sets), t)
         table.append([f"{t:.3f}", f"{right:.3f}", f"{wrong:.3f}", f"{refused:.3f}"])
-        if chosen is None and refused >= TARGET_REFUSED and wrong <= TARGET_WRONG:
+        each = [rates(names == name, t) for name in sets if (names == name).any()]
+        if chosen is None and all(r >= TARGET_REFUSED and w <= TARGET_WRONG for _, w, r in each):
             chosen = float(t)
     return (chosen if chosen is not None else 0.5), table
 
@@ -223,6 +234,11 @@ def main() -> None:
     parser.add_argument(
         "--keep-sentence", action="store_true", help="keep the sentence models of --out; fit answerability only"
     )
+    parser.add_argument(
+        "--index-relative",
+        action="store_true",
+        help="let the answerability models read the retrieval z-scores too (to compare; they depend on the index)",
+    )
     args = parser.parse_args()
     groups = [g.strip() for g in args.groups.split(",") if g.strip()]
     if unknown := set(groups) - set(GROUPS):
@@ -246,7 +262,7 @@ def main() -> None:
     thresholds = dict(kept.thresholds) if kept else {}
     for group in groups:
         mine = [s for s in samples if language_group(s.question.language) == group]
-        sentence_names, question_names = feature_sets(group)
+        sentence_names, question_names = feature_sets(group, args.index_relative)
         if not args.keep_sentence:
             sentence[group] = train_sentence(mine, sentence_names)
         x, y, outcome = answer_rows(mine, sentence[group], question_names)

@@ -16,13 +16,23 @@ from index.embeddings import Embedder
 from index.sync import Indexer
 from tests.conftest import ARTICLE_TEXT
 
+# Answered until the answerability models stopped reading retrieval scores relative to the index and read
+# instead how far the answer's passage leads the others in meaning (`cos_margin`): their passage is not the one
+# closest to the question. The trade: English questions on the article's subject that it does not answer are
+# refused now (test_english_questions_the_article_does_not_answer_are_refused), where all were answered.
+REFUSED_SINCE_COS_MARGIN = "refused: another passage is closer in meaning to the question than the answer's"
+
 # Paraphrased questions about the sample article that the previous answerer refused (measured on the
 # commit before the learned answerer); each with a phrase of the passage that answers it.
 PARAPHRASES = [
     ("Wie interviewde Loekasjenko?", "Diana Panchenko"),
     ("Hoe werd een escalatie van de Wagner-muiterij vermeden?", "bemiddeling"),
     ("What did he say about nuclear weapons?", "kernwapens"),
-    ("Met wie sprak Loekasjenko in het interview?", "Diana Panchenko"),
+    pytest.param(
+        "Met wie sprak Loekasjenko in het interview?",
+        "Diana Panchenko",
+        marks=pytest.mark.xfail(strict=True, reason=REFUSED_SINCE_COS_MARGIN),
+    ),
     ("Wat vreesde het Russische staatshoofd van het Westen?", "mes in de rug"),
 ]
 
@@ -30,7 +40,11 @@ PARAPHRASES = [
 # English questions the answerer refused or answered from the wrong passage before it matched words by
 # meaning across languages ("hear" ~ "hoorde", "interviewed" ~ "interview"; commit c40898e).
 ENGLISH = [
-    ("How did Lukashenko hear about the invasion?", "op televisie"),
+    pytest.param(
+        "How did Lukashenko hear about the invasion?",
+        "op televisie",
+        marks=pytest.mark.xfail(strict=True, reason=REFUSED_SINCE_COS_MARGIN),
+    ),
     ("How old is Lukashenko?", "Loekasjenko (68)"),
     ("Who interviewed Lukashenko?", "Diana Panchenko"),
 ]
@@ -44,6 +58,23 @@ def test_paraphrased_question_is_answered_from_the_right_passage(
     assert answer.answered, answer.text
     assert evidence in answer.citations[0].text
     assert answer.citations[0].quote in ARTICLE_TEXT
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the capital of Belarus?",
+        "Who is the prime minister of Belarus?",
+        "How many people died in the war?",
+        "What is the name of Lukashenko's wife?",
+        "Did Lukashenko win the election?",
+    ],
+)
+def test_english_questions_the_article_does_not_answer_are_refused(sample_chain: Chain, question: str) -> None:
+    # The article is about Belarus, Lukashenko and the war, so each finds a passage on its subject; none says it.
+    answer = sample_chain.invoke(question)
+    assert not answer.answered, answer.text
+    assert answer.citations == [] and answer.text == "The articles I know do not say."  # in the question's language
 
 
 def test_a_date_question_gets_the_date_first_verbatim_from_its_quote(sample_chain: Chain) -> None:

@@ -57,5 +57,5 @@ def test_only_questions_whose_models_read_word_matches_embed_words(sample_chain:
     cache.clear()
     assert sample_chain.invoke("Hoe hoorde Loekasjenko over de invasie?").answered
     assert not cache  # the Dutch models read no word-matching feature: no word is embedded
-    assert sample_chain.invoke("How did Lukashenko hear about the invasion?").answered
-    assert "hear" in cache and "hoorde" in cache
+    assert sample_chain.invoke("Who interviewed Lukashenko?").answered
+    assert "interviewed" in cache and "interview" in cache

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -35,7 +37,7 @@ TYPED = frozenset(
     }
 )
 
-BUILD_VERSION = 5  # bump when `FeatureBuilder.build` changes (bench/train_answerer.py caches its output)
+BUILD_VERSION = 6  # bump when `FeatureBuilder.build` changes (bench/train_answerer.py caches its output)
 
 SENTENCE_FEATURES = (
     "cosine",
@@ -99,7 +101,11 @@ QUESTION_FEATURES = (
     "soft_local",
     "soft_missing",
     "soft_missing_rare",
+    "cos_margin",
 )
+# Retrieval scores as z-scores against the index: an index of one story has no off-topic passages to stand out
+# from, so the same answer scores far lower than in an index of many (the answerability model leaves them out).
+INDEX_RELATIVE_FEATURES = frozenset({"passage_score", "score_margin", "dense_z", "sentence_z", "lexical_z"})
 # Features that compare the question's spelling of names with the articles' (for questions in their language).
 SAME_SPELLING_FEATURES = frozenset({"names_missing_near"})
 # The features of matching words by meaning (wordmatch.py); a model that reads none of them skips that work.
@@ -150,12 +156,29 @@ def question_names(question: str) -> list[str]:
     return [m.group(1) for m in _CAPITALISED.finditer(question.strip())]
 
 
+# Dutch and English spell transliterated names differently ("Loekasjenko" / "Lukashenko", "Poetin" / "Putin",
+# "Wolodymyr" / "Volodymyr", "Oekraïne" / "Ukraine"): both sides are folded to one spelling before comparing.
+_SPELLINGS = (("tsj", "ch"), ("sj", "sh"), ("zj", "zh"), ("oe", "u"), ("ij", "y"), ("y", "i"), ("j", "i"), ("w", "v"))
+_DOUBLED = re.compile(r"(\w)\1")
+
+
+@lru_cache(maxsize=4096)
+def fold_spelling(text_lower: str) -> str:
+    """A lower-case text without accents, doubled letters and the Dutch transliteration of Slavic names."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text_lower) if not unicodedata.combining(c))
+    for dutch, english in _SPELLINGS:
+        plain = plain.replace(dutch, english)
+    return _DOUBLED.sub(r"\1", plain)
+
+
 def _name_in(name: str, text_lower: str) -> bool:
-    """A question name occurs in a text; a shared prefix of 5+ letters counts ("Warsaw" ~ "Warschau" fails)."""
+    """A question name occurs in a text, in either language's spelling; a shared prefix of 5+ letters counts
+    ("Warsaw" ~ "Warschau" fails)."""
     key = name.lower()
-    if key in text_lower:
+    if key in text_lower or (len(key) >= 6 and key[:5] in text_lower):
         return True
-    return len(key) >= 6 and key[:5] in text_lower
+    key, text = fold_spelling(key), fold_spelling(text_lower)
+    return key in text or (len(key) >= 6 and key[:5] in text)
 
 
 def _near(evidence: Evidence, best: Candidate) -> str:
@@ -322,7 +345,12 @@ class FeatureBuilder:
         local_total = sum(local.values()) or 1.0
         orphans = [t for t in own_terms if not any(t in r for r in retrieved)]
         soft = self._passage_matches(evidence, best)
+        # Meaning in plain cosines, the same scale in any index: how far the best passage's closest sentence is
+        # ahead of every other passage's sentences.
+        mine = max(c.features["cosine"] for c in evidence.candidates if c.hit is best.hit)
+        others = [c.features["cosine"] for c in evidence.candidates if c.hit is not best.hit]
         return {
+            "cos_margin": mine - max(others, default=0.0),
             **soft,
             "sentence_logit": best.score,
             "sentence_gap": best.score - (second.score if second else best.score - 5.0),
@@ -330,7 +358,8 @@ class FeatureBuilder:
             "overlap": best.features["overlap"],
             "window_overlap": best.features["window_overlap"],
             "passage_overlap": sum(weights[t] for t in weights.keys() & in_passage) / total,
-            "missing_idf": max((lexical.idf(t) for t in missing if t in own), default=0.0),
+            # (a share of the most a word weighs in this index: one article or a thousand, the same scale)
+            "missing_idf": max((lexical.idf(t) for t in missing if t in own), default=0.0) / lexical.max_idf,
             "unknown": sum(weights[t] for t in own if t not in lexical.vocabulary) / total,
             "coverage": lexical.coverage(evidence.query),
             "names": found_names / len(names) if names else 1.0,
