@@ -172,12 +172,13 @@ def fold_spelling(text_lower: str) -> str:
 
 
 def _name_in(name: str, text_lower: str) -> bool:
-    """A question name occurs in a text, in either language's spelling; a shared prefix of 5+ letters counts
-    ("Warsaw" ~ "Warschau" fails)."""
+    """A question name occurs in a text, as spelt or in the other language's spelling."""
     key = name.lower()
-    if key in text_lower or (len(key) >= 6 and key[:5] in text_lower):
-        return True
-    key, text = fold_spelling(key), fold_spelling(text_lower)
+    return _spelt_in(key, text_lower) or _spelt_in(fold_spelling(key), fold_spelling(text_lower))
+
+
+def _spelt_in(key: str, text: str) -> bool:
+    """`key` occurs in `text`; a shared prefix of 5+ letters counts ("Warsaw" ~ "Warschau" fails)."""
     return key in text or (len(key) >= 6 and key[:5] in text)
 
 
