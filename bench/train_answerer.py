@@ -22,7 +22,7 @@ Usage: python -m bench.train_answerer [--out PATH] [--groups nl,other] [--keep-s
 `--groups nl` retrains only the questions in the articles' language and keeps the other group's models and
 threshold from the model file at --out; `--keep-sentence` also keeps the retrained groups' sentence models
 from that file and fits only their answerability models (and thresholds) on the sentences those pick. The
-shipped file: the model file of commit 6da5cb9 (for its sentence models), then `--keep-sentence`.
+shipped file: the model file of commit 83496e6, then `--groups nl --keep-sentence` (the lemmatising tokenizer).
 """
 
 from __future__ import annotations
@@ -85,10 +85,10 @@ def collect(chain: Chain, questions: list[Question]) -> list[Sample]:
     from bot import condense as follow_ups
     from bot.answer import features, spans
     from bot.answer import questions as question_rules
-    from index import retrieve
+    from index import lexical, retrieve
 
-    # The evidence depends on the retrieved passages too (a retrieval knob changes it).
-    modules = (question_rules, spans, retrieve, follow_ups)
+    # The evidence depends on the retrieved passages and the words BM25 sees too (a retrieval knob changes it).
+    modules = (question_rules, spans, retrieve, lexical, follow_ups)
     source = "".join(Path(m.__file__).read_text() for m in modules if m.__file__)
     source += str(features.BUILD_VERSION) + chain.settings.data_dir.as_posix()
     key = hashlib.sha256(source.encode()).hexdigest()[:16]

@@ -35,14 +35,16 @@ class _Segment:
 
 
 class Tokenizer:
-    """Stemmed content words (Snowball stemmer, bm25s's stop words plus our question words)."""
+    """Stemmed content words (bm25s's stop words plus our question words; each word's dictionary form, then the
+    Snowball stemmer): "wou" and "wilde" are both "willen", "gestaakt" and "staakten" both "staken", "wegliep"
+    and "weggelopen" both "weglopen". A stemmer alone cuts endings, so a question in the past tense missed
+    an article's perfect tense."""
 
     def __init__(self, language: str = "dutch") -> None:
         import bm25s
-        import Stemmer
 
         self._bm25s = bm25s
-        self._stemmer = Stemmer.Stemmer(language)
+        self._stemmer = _LemmaStemmer(language)
         self._stopwords = stopwords(language)
 
     def __call__(self, texts: list[str]) -> list[list[str]]:
@@ -51,6 +53,42 @@ class Tokenizer:
         return self._bm25s.tokenize(
             texts, stopwords=self._stopwords, stemmer=self._stemmer, return_ids=False, show_progress=False
         )
+
+
+# Dictionary forms (simplemma's tables, offline) for the languages we index; others are only stemmed.
+_LEMMA_LANGUAGES = {"dutch": "nl", "english": "en"}
+
+
+class _LemmaStemmer:
+    """bm25s's stemmer hook: the Snowball stem of each word's dictionary form (unique words only, cached)."""
+
+    def __init__(self, language: str) -> None:
+        import Stemmer
+
+        self._stem = Stemmer.Stemmer(language).stemWord
+        self._lang = _LEMMA_LANGUAGES.get(language)
+        self._cache: dict[str, str] = {}
+
+    def stemWords(self, words: list[str]) -> list[str]:  # noqa: N802 - the name bm25s calls
+        return [self._cache.get(w) or self._add(w) for w in words]
+
+    def _add(self, word: str) -> str:
+        lemma = word
+        if self._lang and len(word) > 2:
+            import simplemma
+
+            # Only words the tables know: a name ("Eindhoven") is not guessed into a plural's singular, and a
+            # two-letter word is left alone (the English "he" is not Dutch "heb"). "terug_vinden" (a separable
+            # verb) is one word as articles write it.
+            if simplemma.is_known(word, lang=self._lang):
+                lemma = simplemma.lemmatize(word, lang=self._lang).lower().replace("_", "")
+        if len(self._cache) < _LEMMA_CACHE:
+            self._cache[word] = stem = self._stem(lemma)
+            return stem
+        return self._stem(lemma)
+
+
+_LEMMA_CACHE = 200_000  # distinct words remembered per tokenizer
 
 
 class LexicalIndex:

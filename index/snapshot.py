@@ -20,7 +20,7 @@ from index.passages import Passage
 from index.store import PassageStore
 
 COMPACT_DEAD = 0.25  # rewrite rows without dead ones when more than this share is dead
-FORMAT = 1
+FORMAT = 2  # 2: words are lemmatised before stemming (a saved BM25 of format 1 has other terms)
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ TYPED = frozenset(
     }
 )
 
-BUILD_VERSION = 6  # bump when `FeatureBuilder.build` changes (bench/train_answerer.py caches its output)
+BUILD_VERSION = 7  # bump when `FeatureBuilder.build` changes (bench/train_answerer.py caches its output)
 
 SENTENCE_FEATURES = (
     "cosine",

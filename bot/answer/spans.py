@@ -57,8 +57,9 @@ _DATE = re.compile(
     r"dit jaar|vanavond|vanochtend|vanmorgen|yesterday|today|tomorrow|last week|next week|last year|next year)\b",
     re.IGNORECASE,
 )
+# One span for a clock time or a score: "3:08", "24-10" (not "08", or "24" and "10").
 _NUMBER = re.compile(
-    rf"(?<![\w.,])(?:[€$£]\s?)?\d+(?:[.,]\d+)*(?:½)?(?:\s*(?:{_UNITS})\b)?"
+    rf"(?<![\w.,:])(?:[€$£]\s?)?\d+(?:[.,:]\d+)*(?:-\d+(?!\w))?(?:½)?(?:\s*(?:{_UNITS})\b)?"
     rf"|\b(?:{_NUMBER_WORDS})\b(?:\s+(?:{_UNITS})\b)?",
     re.IGNORECASE,
 )
