@@ -6,7 +6,7 @@ import pytest
 
 from bot.answer.people import age_asked_of, asked_roles, asks_who_named, names_someone, role_names, stated_ages
 from bot.answer.questions import AnswerType, answer_type
-from bot.answer.spans import asked_measure, find_spans, new_spans, states_measure
+from bot.answer.spans import asked_measure, counted_spans, counted_words, find_spans, new_spans, states_measure
 
 DUTCH = [
     ("Hoeveel punten gaf de verdediging weg?", AnswerType.NUMBER),
@@ -337,3 +337,19 @@ def test_who_a_named_person_is(question: str, named: bool) -> None:
 )
 def test_other_questions_ask_no_measure(question: str) -> None:
     assert asked_measure(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "counts"),
+    [
+        ("Hoeveel leerlingen staakten?", "Twee docenten en een kleine honderd leerlingen staakten.", ["honderd"]),
+        ("Hoeveel jihadistische aanslagen waren er?", "Er waren zes aanslagen en 12 arrestaties.", ["zes"]),
+        ("Hoeveel onderscheppingen had de verdediging?", "Ze leidde de NFL in onderscheppingen met 24.", ["24"]),
+        ("How many children died?", "Four children and 2 adults died.", ["Four"]),
+        ("Hoeveel procent stemde voor?", "Van de 300 leden stemde 60 procent voor.", []),  # a share, no count
+        ("Wanneer staakten de leerlingen?", "Honderd leerlingen staakten in 2019.", []),  # no "hoeveel"
+    ],
+)
+def test_the_number_of_what_a_how_many_question_counts(question: str, text: str, counts: list[str]) -> None:
+    spans = [s for s in find_spans(text) if s.kind is AnswerType.NUMBER]
+    assert [s.text for s in counted_spans(text, spans, counted_words(question))] == counts

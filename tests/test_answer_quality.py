@@ -333,3 +333,25 @@ def test_the_answerability_evidence_says_whether_the_questions_names_stand_near_
     values = chain.answerer.features.question_features(decision.evidence, decision.best, None)
     assert values["names"] == 1.0  # every name of the question is in the quoted sentence's passage
     assert values["names_missing_near"] == near, decision.best.text
+
+
+# A school report written for this test: the sentence that repeats the question's words holds another number
+# (of teachers); the count of pupils stands in the next sentence.
+STRIKE = """# Leerlingen staken na schorsing
+
+Op het Lindecollege in Zutphen is een docent geschorst na ophef over een filmpje; twee andere docenten
+werden gehoord. Een kleine honderd leerlingen legden maandag het werk neer omdat ze het niet eens zijn met de
+schorsing. Directeur Anna de Vries wil volgende week met de ouders praten.
+"""
+
+
+@pytest.fixture(scope="module")
+def strike_chain(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Chain:
+    return _one_article_chain(tmp_path_factory.mktemp("strike"), "staking.md", STRIKE, embedder)
+
+
+def test_a_how_many_question_quotes_the_number_of_what_it_counts(strike_chain: Chain) -> None:
+    answer = strike_chain.invoke("Hoeveel leerlingen staakten er?")
+    assert answer.answered, answer.text
+    assert answer.short_answer == "honderd"
+    assert "leerlingen" in answer.citations[0].quote

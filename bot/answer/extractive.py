@@ -28,7 +28,16 @@ from bot.answer.people import (
     stated_ages,
 )
 from bot.answer.questions import AnswerType, answer_type
-from bot.answer.spans import TEXT_MEASURES, Span, asked_measure, is_vague, measure_spans, states_measure
+from bot.answer.spans import (
+    TEXT_MEASURES,
+    Span,
+    asked_measure,
+    counted_spans,
+    counted_words,
+    is_vague,
+    measure_spans,
+    states_measure,
+)
 from bot.answer.types import Answer, Citation
 from index.embeddings import Embedder
 from index.lexical import LexicalIndex
@@ -276,6 +285,13 @@ def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
         if _promote(evidence, MEASURE_MARGIN, stated(True)) or _promote(evidence, MEASURE_MARGIN, stated(False)):
             evidence.ruled = True
             return
+    counted = counted_words(evidence.question) if evidence.kind is AnswerType.NUMBER else []
+    first = evidence.candidates[0].hit
+    if counted and _promote(
+        evidence, COUNTED_MARGIN, lambda c: counted_spans(c.text, c.spans, counted) if c.hit is first else []
+    ):
+        # "Hoeveel leerlingen ...?": a close sentence with a number of leerlingen, not a number of anything else.
+        return
     if evidence.kind in PROMOTED_KINDS and not evidence.candidates[0].spans:
         _promote(evidence, TYPE_MARGIN, lambda c: c.spans)
 
@@ -283,6 +299,7 @@ def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
 PROMOTED_KINDS = SHORT_KINDS | {AnswerType.REASON}
 ROLE_MARGIN = 3.0  # ... and one that names the person holding the office asked for ("minister X")
 MEASURE_MARGIN = 6.0  # ... and one that states the measure asked for (an amount, age, deaths, a penalty ...)
+COUNTED_MARGIN = 3.0  # ... and one with a number of what a "hoeveel ..." question counts
 TYPE_MARGIN = 2.0  # logit distance within which a sentence with the asked-for kind of fact is preferred
 RELATED_SHARE = 0.35  # a refused question's best passage is offered as related above this share of the threshold
 RELATED_COSINE = 0.30  # ... or when its best sentence is this close in meaning (on-topic, but not the fact asked)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.answer.questions import AnswerType
 
@@ -359,6 +360,51 @@ def _number_states(text: str, span: Span, measure: str, ages: set[int]) -> bool:
             or _SINCE.search(text[max(0, span.start - 24) : span.start]) is not None
         )
     return False
+
+
+# "Hoeveel leerlingen ...?" / "How many children ...?": the word after it says what is counted (an adjective may
+# come first: "Hoeveel jihadistische aanslagen").
+_COUNTED = re.compile(r"\b(?:hoeveel|how many)\s+(\w+)(?:\s+(\w+))?", re.IGNORECASE)
+_COUNT_LINKS = frozenset({"met", "van", "op", "with", "of", "at"})  # "onderscheppingen met 24"
+_COUNTED_AFTER = 3  # words between a number and the noun it counts ("honderd Amerikaanse leerlingen")
+
+
+def counted_words(question: str) -> list[str]:
+    """The words a "hoeveel ..." question counts, as comparable stems (their first five letters); none for a
+    share ("Hoeveel procent ...?": a percentage is no count of something)."""
+    match = _COUNTED.search(question)
+    if match is None or match.group(1).lower() in _SHARES:
+        return []
+    first, second = match.group(1).lower(), (match.group(2) or "").lower()
+    # The second word only after a Dutch adjective's -e ("jihadistische aanslagen"), not a verb ("children died").
+    words = [first, second] if first.endswith("e") else [first]
+    return [w[:5] for w in words if len(w) > 3 and w not in _function_words()]
+
+
+_SHARES = frozenset({"procent", "percent", "percentage", "keer", "vaak", "times"})
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    from index.lexical import stopwords
+
+    return frozenset(stopwords("dutch")) | frozenset(stopwords("english"))
+
+
+def counted_spans(text: str, spans: list[Span], counted: list[str]) -> list[Span]:
+    """The number `spans` of `text` followed, within a few words, by a word the question counts: "Een kleine
+    honderd leerlingen" for "Hoeveel leerlingen ...?" (a number of something else answers another question)."""
+    out = []
+    for span in spans:
+        if span.kind is not AnswerType.NUMBER:
+            continue
+        after = re.findall(r"\w+", text[span.end : span.end + 60].lower())[:_COUNTED_AFTER]
+        # ... or names it just before: "onderscheppingen met 24".
+        before = re.findall(r"\w+", text[max(0, span.start - 40) : span.start].lower())[-2:]
+        named = before[:1] if len(before) == 2 and before[1] in _COUNT_LINKS else []
+        if any(word.startswith(stem) for word in after + named for stem in counted):
+            out.append(span)
+    return out
 
 
 def states_measure(text: str, spans: list[Span], measure: str) -> bool:
