@@ -64,7 +64,7 @@ def main() -> None:
             modes = ["dense", "hybrid"] if rows else ["lexical", "dense", "hybrid"]
             for mode in modes:
                 search.config = replace(RetrievalConfig(), mode=mode, **overrides)
-                label = "BM25 (Dutch stemming + stop words)" if mode == "lexical" else f"{mode}, {name}"
+                label = "BM25 (Dutch lemmas, stems, stop words)" if mode == "lexical" else f"{mode}, {name}"
                 started = time.perf_counter()
                 nl = evaluate(search, questions, "question")
                 en = evaluate(search, questions, "question_en")
