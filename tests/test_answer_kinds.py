@@ -144,7 +144,7 @@ def test_a_reason_that_only_repeats_the_question_is_not_an_answer() -> None:
         ("Hoe oud is Poetin?", {"68", "70", "2022"}),
         ("How old is Putin?", {"68", "70", "2022"}),
         ("Hoe groot is het Wit-Russische leger?", {"2022"}),  # "(68)" is an age, not a size
-        ("Hoeveel soldaten telt het leger?", {"2022"}),
+        ("Hoeveel soldaten telt het leger?", set()),  # nor is a year a count of soldiers
     ],
 )
 def test_an_age_in_brackets_answers_only_a_question_about_age(question: str, numbers: set[str]) -> None:
@@ -353,3 +353,24 @@ def test_other_questions_ask_no_measure(question: str) -> None:
 def test_the_number_of_what_a_how_many_question_counts(question: str, text: str, counts: list[str]) -> None:
     spans = [s for s in find_spans(text) if s.kind is AnswerType.NUMBER]
     assert [s.text for s in counted_spans(text, spans, counted_words(question))] == counts
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "numbers"),
+    [
+        ("Hoeveel troepen stuurde hij?", "Op 24 februari 2022 stuurde hij 300 troepen.", {"300"}),  # no day, no year
+        ("In welk jaar begon het?", "Op 24 februari 2022 begon het.", {"2022"}),  # a year question wants the year
+        (
+            "Hoeveel kostte het in 2019?",
+            "In 2019 kostte het 40 euro, in 2020 al 50 euro.",
+            {"40 euro", "2020", "50 euro"},
+        ),
+    ],
+)
+def test_a_dates_day_is_no_count(question: str, text: str, numbers: set[str]) -> None:
+    assert {s.text for s in new_spans(text, AnswerType.NUMBER, question)} == numbers
+
+
+def test_a_name_the_question_gave_in_the_other_spelling_is_not_new() -> None:
+    text = "Net zoals iedereen hoorde Loekasjenko het nieuws van journaliste Diana Panchenko."
+    assert [s.text for s in new_spans(text, AnswerType.PERSON, "Who did Lukashenko talk to?")] == ["Diana Panchenko"]

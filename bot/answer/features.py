@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
 from bot.answer.questions import AnswerType
-from bot.answer.spans import Span, has_saying, new_spans
+from bot.answer.spans import Span, fold_spelling, has_saying, new_spans
 from bot.answer.wordmatch import WordVectors, content_words, match_scores
 from index.embeddings import Embedder
 from index.lexical import LexicalIndex, searchable
@@ -37,7 +35,7 @@ TYPED = frozenset(
     }
 )
 
-BUILD_VERSION = 7  # bump when `FeatureBuilder.build` changes (bench/train_answerer.py caches its output)
+BUILD_VERSION = 8  # bump when `FeatureBuilder.build` changes (bench/train_answerer.py caches its output)
 
 SENTENCE_FEATURES = (
     "cosine",
@@ -154,21 +152,6 @@ _CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-ZÀ-Ý][\w-]{2,}|\d[\d.,]*)"
 def question_names(question: str) -> list[str]:
     """Names and numbers of a question (capitalised words not at its start, digits): cross-lingual anchors."""
     return [m.group(1) for m in _CAPITALISED.finditer(question.strip())]
-
-
-# Dutch and English spell transliterated names differently ("Loekasjenko" / "Lukashenko", "Poetin" / "Putin",
-# "Wolodymyr" / "Volodymyr", "Oekraïne" / "Ukraine"): both sides are folded to one spelling before comparing.
-_SPELLINGS = (("tsj", "ch"), ("sj", "sh"), ("zj", "zh"), ("oe", "u"), ("ij", "y"), ("y", "i"), ("j", "i"), ("w", "v"))
-_DOUBLED = re.compile(r"(\w)\1")
-
-
-@lru_cache(maxsize=4096)
-def fold_spelling(text_lower: str) -> str:
-    """A lower-case text without accents, doubled letters and the Dutch transliteration of Slavic names."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text_lower) if not unicodedata.combining(c))
-    for dutch, english in _SPELLINGS:
-        plain = plain.replace(dutch, english)
-    return _DOUBLED.sub(r"\1", plain)
 
 
 def _name_in(name: str, text_lower: str) -> bool:

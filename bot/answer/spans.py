@@ -10,6 +10,7 @@ answer is always a verbatim piece of its sentence.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -222,6 +223,30 @@ def _bracket_ages(text: str) -> set[int]:
     return {m.end("age") for m in NAMED_AGE.finditer(text)}
 
 
+# Dutch and English spell transliterated names differently ("Loekasjenko" / "Lukashenko", "Poetin" / "Putin",
+# "Wolodymyr" / "Volodymyr", "Oekraïne" / "Ukraine"): both sides are folded to one spelling before comparing.
+_SPELLINGS = (("tsj", "ch"), ("sj", "sh"), ("zj", "zh"), ("oe", "u"), ("ij", "y"), ("y", "i"), ("j", "i"), ("w", "v"))
+_DOUBLED = re.compile(r"(\w)\1")
+
+
+@lru_cache(maxsize=4096)
+def fold_spelling(text_lower: str) -> str:
+    """A lower-case text without accents, doubled letters and the Dutch transliteration of Slavic names."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text_lower) if not unicodedata.combining(c))
+    for dutch, english in _SPELLINGS:
+        plain = plain.replace(dutch, english)
+    return _DOUBLED.sub(r"\1", plain)
+
+
+def _spellings(words: set[str]) -> set[str]:
+    """The words, and each in the spelling `fold_spelling` gives it."""
+    return words | {fold_spelling(w) for w in words}
+
+
+_YEAR = re.compile(r"(?:1[0-9]|20)\d\d")
+_DAY_OF_MONTH = re.compile(rf"\s+(?:{_MONTHS})\b", re.IGNORECASE)
+
+
 def new_spans(text: str, kind: AnswerType, known: str) -> list[Span]:
     """Spans of `kind` in `text` that add something: not all of their words occur in `known` (the question)."""
     wanted = COMPATIBLE.get(kind)
@@ -229,11 +254,17 @@ def new_spans(text: str, kind: AnswerType, known: str) -> list[Span]:
         return []
     known_words = {w.casefold() for w in WORD.findall(known)}
     known_names = name_words(known)
+    known_names |= {fold_spelling(w) for w in known_names}  # "Lukashenko" gave "Loekasjenko"
     ages = set() if _ASKS_AGE.search(known) else _bracket_ages(text)
+    counting = _COUNTED.search(known) is not None and asked_measure(known) is None  # a count of things
     out = []
     for span in find_spans(text):
         if span.kind not in wanted or (span.kind is AnswerType.NUMBER and span.end in ages):
             continue
+        if kind is AnswerType.NUMBER and (
+            _DAY_OF_MONTH.match(text, span.end) or (counting and _YEAR.fullmatch(span.text))
+        ):
+            continue  # "24 februari 2022": a date's day, or a year, counts nothing ("Hoeveel troepen ...?")
         words = {w.casefold() for w in WORD.findall(span.text)}
         if kind is AnswerType.QUOTE:
             out.append(span)
@@ -247,8 +278,8 @@ def new_spans(text: str, kind: AnswerType, known: str) -> list[Span]:
         elif kind in (AnswerType.NUMBER, AnswerType.DATE):
             if not words <= known_words:
                 out.append(span)
-        elif not name_words(span.text) & known_names:  # a name sharing a word with the question is the one it
-            out.append(span)  # already gave
+        elif not _spellings(name_words(span.text)) & known_names:  # a name sharing a word with the question is
+            out.append(span)  # the one it already gave (in either language's spelling)
     return out
 
 
