@@ -355,3 +355,20 @@ def test_a_how_many_question_quotes_the_number_of_what_it_counts(strike_chain: C
     assert answer.answered, answer.text
     assert answer.short_answer == "honderd"
     assert "leerlingen" in answer.citations[0].quote
+
+
+def test_no_short_answer_where_it_would_be_a_guess(sample_chain: Chain) -> None:
+    # "Daarnaast stationeerde Moskou recent kernwapens op Wit-Russisch grondgebied.": Moskou is who stationed
+    # them, not where; no preposition of place stands before it, so the quote answers alone.
+    answer = sample_chain.invoke("Waar staan de Russische kernwapens?")
+    assert answer.answered, answer.text
+    assert answer.short_answer is None
+    assert "Wit-Russisch grondgebied" in answer.citations[0].quote
+    assert not answer.text.startswith("Moskou")
+
+
+def test_a_short_answer_is_shown_when_the_sentence_names_one_of_the_kind(strike_chain: Chain) -> None:
+    # "Directeur Anna de Vries wil ...": the only name in the sentence is the answer.
+    answer = strike_chain.invoke("Wie is de directeur?")
+    assert answer.answered, answer.text
+    assert answer.short_answer == "Anna de Vries"

@@ -29,6 +29,7 @@ from bot.answer.people import (
 )
 from bot.answer.questions import AnswerType, answer_type
 from bot.answer.spans import (
+    PLACE_CUE,
     TEXT_MEASURES,
     Span,
     asked_measure,
@@ -319,6 +320,13 @@ def short_answer(best: Candidate, evidence: Evidence) -> Span | None:
     spans = [s for s in best.spans if names_someone(s, best.text)]
     if evidence.kind not in SHORT_KINDS or not spans or asks_who_named(evidence.question):
         return None
+    if len({(s.start, s.end) for s in spans}) > 1 and not evidence.ruled:
+        # Several names (numbers, dates) of the kind asked: which one answers is a guess, and a wrong one in bold
+        # misleads more than none; the quote says it (one a rule picked, an office holder or a stated measure,
+        # is no guess).
+        return None
+    if evidence.kind is AnswerType.PLACE and not any(_place_cued(best.text, s) for s in spans):
+        return None  # "Daarnaast stationeerde Moskou kernwapens op ...": a subject, not where ("in", "naar" ...)
     text = best.text.lower()
     anchors = [
         m.start() for w in re.findall(r"\w{4,}", evidence.query.lower()) for m in re.finditer(re.escape(w[:5]), text)
@@ -333,6 +341,11 @@ def short_answer(best: Candidate, evidence: Evidence) -> Span | None:
 
     span = min(spans, key=distance)
     return replace(span, text=best.text[span.start : span.end])
+
+
+def _place_cued(text: str, span: Span) -> bool:
+    """A preposition of place stands right before the span ("in Lochem", "naar Caracas")."""
+    return PLACE_CUE.search(text[max(0, span.start - 12) : span.start]) is not None
 
 
 def _window(sentence: str, span: Span, width: int = 90) -> str:
