@@ -31,6 +31,7 @@ from bot.answer.questions import AnswerType, answer_type
 from bot.answer.spans import (
     PLACE_CUE,
     TEXT_MEASURES,
+    YEAR,
     Span,
     asked_measure,
     counted_spans,
@@ -336,7 +337,7 @@ def short_answer(best: Candidate, evidence: Evidence) -> Span | None:
         s, e = span.start, span.end
         far = min((abs((s + e) / 2 - a) for a in anchors), default=0.0)
         # "Hoe oud/hoeveel" is rarely answered by a year; a name of two words is more likely a full name.
-        year = evidence.kind is AnswerType.NUMBER and re.fullmatch(r"(1[0-9]|20)\d\d", span.text) is not None
+        year = evidence.kind is AnswerType.NUMBER and YEAR.fullmatch(span.text) is not None
         return far + (200 if year else 0) - (10 if " " in span.text else 0)
 
     span = min(spans, key=distance)

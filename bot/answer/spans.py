@@ -243,7 +243,7 @@ def _spellings(words: set[str]) -> set[str]:
     return words | {fold_spelling(w) for w in words}
 
 
-_YEAR = re.compile(r"(?:1[0-9]|20)\d\d")
+YEAR = re.compile(r"(?:1[0-9]|20)\d\d")  # a year, as a number span's whole text
 _DAY_OF_MONTH = re.compile(rf"\s+(?:{_MONTHS})\b", re.IGNORECASE)
 
 
@@ -253,8 +253,7 @@ def new_spans(text: str, kind: AnswerType, known: str) -> list[Span]:
     if not wanted:
         return []
     known_words = {w.casefold() for w in WORD.findall(known)}
-    known_names = name_words(known)
-    known_names |= {fold_spelling(w) for w in known_names}  # "Lukashenko" gave "Loekasjenko"
+    known_names = _spellings(name_words(known))  # "Lukashenko" gave "Loekasjenko"
     ages = set() if _ASKS_AGE.search(known) else _bracket_ages(text)
     counting = _COUNTED.search(known) is not None and asked_measure(known) is None  # a count of things
     out = []
@@ -262,7 +261,7 @@ def new_spans(text: str, kind: AnswerType, known: str) -> list[Span]:
         if span.kind not in wanted or (span.kind is AnswerType.NUMBER and span.end in ages):
             continue
         if kind is AnswerType.NUMBER and (
-            _DAY_OF_MONTH.match(text, span.end) or (counting and _YEAR.fullmatch(span.text))
+            _DAY_OF_MONTH.match(text, span.end) or (counting and YEAR.fullmatch(span.text))
         ):
             continue  # "24 februari 2022": a date's day, or a year, counts nothing ("Hoeveel troepen ...?")
         words = {w.casefold() for w in WORD.findall(span.text)}
