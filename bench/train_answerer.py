@@ -56,7 +56,7 @@ from bot.answer.features import (
     FeatureBuilder,
 )
 from bot.answer.model import MODEL_PATH, AnswererModel, Logistic, language_group, load_model
-from bot.answer.questions import answer_type
+from bot.answer.questions import followup_type
 from bot.answer.types import Turn
 from bot.chain import Chain
 from bot.condense import condense
@@ -101,7 +101,7 @@ def collect(chain: Chain, questions: list[Question]) -> list[Sample]:
             history = [Turn(h, a) for h, a in q.history]
             query = condense(q.text, history)
             hits = chain.search.search(query, k=chain.settings.top_k)
-            cached[q.id] = builder.build(q.text, query, hits, q.language, answer_type(q.text, q.language))
+            cached[q.id] = builder.build(q.text, query, hits, q.language, followup_type(q.text, query, q.language))
         out.append(Sample(q, cached[q.id], builder))
     path.write_bytes(pickle.dumps(cached))
     return out

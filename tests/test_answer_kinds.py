@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answer.people import age_asked_of, asked_roles, asks_who_named, names_someone, role_names, stated_ages
-from bot.answer.questions import AnswerType, answer_type
+from bot.answer.questions import AnswerType, answer_type, followup_type
 from bot.answer.spans import asked_measure, counted_spans, counted_words, find_spans, new_spans, states_measure
 
 DUTCH = [
@@ -374,3 +374,21 @@ def test_a_dates_day_is_no_count(question: str, text: str, numbers: set[str]) ->
 def test_a_name_the_question_gave_in_the_other_spelling_is_not_new() -> None:
     text = "Net zoals iedereen hoorde Loekasjenko het nieuws van journaliste Diana Panchenko."
     assert [s.text for s in new_spans(text, AnswerType.PERSON, "Who did Lukashenko talk to?")] == ["Diana Panchenko"]
+
+
+@pytest.mark.parametrize(
+    ("question", "query", "kind", "named"),
+    [
+        ("En Loekasjenko?", "Hoe oud is Poetin? En Loekasjenko?", AnswerType.NUMBER, ["Loekasjenko"]),
+        ("And Lukashenko?", "How old is Putin? And Lukashenko?", AnswerType.NUMBER, ["Lukashenko"]),
+        ("En Poetin dan?", "Wanneer begon de muiterij? En Poetin dan?", AnswerType.DATE, []),  # no age asked
+        ("En Loekasjenko?", "En Loekasjenko?", AnswerType.OTHER, []),  # nothing earlier to repeat
+        ("En wat vindt hij ervan?", "Hoe oud is Poetin? En wat vindt hij ervan?", AnswerType.QUOTE, []),  # its own
+    ],
+)
+def test_a_name_after_an_earlier_question_asks_it_again(
+    question: str, query: str, kind: AnswerType, named: list[str]
+) -> None:
+    language = "en" if question.startswith("And") else "nl"
+    assert followup_type(question, query, language) is kind
+    assert age_asked_of(question, query) == named

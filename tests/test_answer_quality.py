@@ -372,3 +372,11 @@ def test_a_short_answer_is_shown_when_the_sentence_names_one_of_the_kind(strike_
     answer = strike_chain.invoke("Wie is de directeur?")
     assert answer.answered, answer.text
     assert answer.short_answer == "Anna de Vries"
+
+
+def test_and_the_other_one_asks_the_earlier_question_of_him(sample_chain: Chain) -> None:
+    # "Hoe oud is Poetin?" then "En Loekasjenko?": his age, stated where the article first names him.
+    first = sample_chain.invoke("Hoe oud is Poetin?")
+    answer = sample_chain.invoke("En Loekasjenko?", [Turn("Hoe oud is Poetin?", first.text)])
+    assert answer.answered, answer.text
+    assert "Loekasjenko (68)" in answer.citations[0].quote

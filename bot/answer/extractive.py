@@ -27,7 +27,7 @@ from bot.answer.people import (
     role_names,
     stated_ages,
 )
-from bot.answer.questions import AnswerType, answer_type
+from bot.answer.questions import AnswerType, followup_type
 from bot.answer.spans import (
     PLACE_CUE,
     TEXT_MEASURES,
@@ -98,7 +98,7 @@ class ExtractiveAnswerer:
 
     def analyse(self, question: str, query: str, hits: list[Hit], language: str) -> Evidence:
         """Every candidate sentence with its features and sentence-model score, best first."""
-        kind = answer_type(question, language)
+        kind = followup_type(question, query, language)
         model, group = self._model(), language_group(language, self.corpus_language)
         match_words = model.reads_any(group, WORD_MATCH_FEATURES)
         evidence = self.features.build(question, query, hits, language, kind, match_words)

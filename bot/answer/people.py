@@ -8,7 +8,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from bot.answer.questions import AnswerType
+from bot.answer.questions import AnswerType, earlier_turn, elliptic_name
 from bot.answer.spans import NAME, NAMED_AGE, PLACE_CUE, WORD, Span
 
 # "Hoe oud is (sheriff) Jay Jones?", "How old is Putin?", "de leeftijd van Poetin": the person named right after
@@ -27,12 +27,15 @@ _NAME_RUN = re.compile(r"[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)*")  # c
 
 def age_asked_of(question: str, query: str = "") -> list[str]:
     """The words of the name whose age the question asks ("Hoe oud is Jay Jones?" -> ["Jay", "Jones"]); for a
-    follow-up ("Hoe oud is hij?") the first name of the earlier question its search `query` starts with; or []."""
+    follow-up ("Hoe oud is hij?") the first name of the earlier question its search `query` starts with, or the
+    one "En Loekasjenko?" names after an age question; or []."""
     match = _AGE_OF.search(question.strip())
     if match is None:
-        return []
+        # "En Loekasjenko?" after "Hoe oud is Poetin?": his age.
+        name = elliptic_name(question, query)
+        return name.split() if name and _AGE_OF.search(earlier_turn(question, query)) else []
     if match.group("pronoun"):
-        earlier = query[: len(query) - len(question)] if query.endswith(question) else ""
+        earlier = earlier_turn(question, query)
         if _ASKS_WHO.match(earlier):
             return []  # "Met wie sprak hij? Hoe oud is zij?": she is the answer ("Wie is Poetin?" names him)
         # The earlier question's first name, not its first word ("Wat wilde Poetin van Loekasjenko?" -> Poetin).

@@ -158,3 +158,27 @@ def answer_type(question: str, language: str) -> AnswerType:
         if pattern.search(text):
             return kind
     return AnswerType.OTHER
+
+
+# "En Loekasjenko?", "And Putin?", "En Poetin dan?": the earlier question asked again about someone else.
+_NAME_ELLIPSIS = re.compile(
+    r"^\s*(?i:en|and|maar|but)\s+(?P<name>[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)*)(?:\s+(?i:dan|then))?\s*\?\s*$"
+)
+
+
+def earlier_turn(question: str, query: str) -> str:
+    """The earlier question a follow-up's search `query` starts with ("" when the query is the question)."""
+    return query[: len(query) - len(question)].strip() if query.endswith(question) and query != question else ""
+
+
+def elliptic_name(question: str, query: str) -> str | None:
+    """The name of "En Loekasjenko?" when it follows an earlier question (its search query joins them)."""
+    match = _NAME_ELLIPSIS.match(question)
+    return match.group("name") if match and earlier_turn(question, query) else None
+
+
+def followup_type(question: str, query: str, language: str) -> AnswerType:
+    """The kind of fact asked; "En Loekasjenko?" after "Hoe oud is Poetin?" asks the earlier question's kind."""
+    if elliptic_name(question, query):
+        return answer_type(earlier_turn(question, query), language)
+    return answer_type(question, language)
