@@ -29,7 +29,6 @@ from bot.answer.people import (
 )
 from bot.answer.questions import AnswerType, followup_type
 from bot.answer.spans import (
-    PLACE_CUE,
     TEXT_MEASURES,
     YEAR,
     Span,
@@ -38,6 +37,7 @@ from bot.answer.spans import (
     counted_words,
     is_vague,
     measure_spans,
+    place_cued,
     states_measure,
 )
 from bot.answer.types import Answer, Citation
@@ -326,7 +326,7 @@ def short_answer(best: Candidate, evidence: Evidence) -> Span | None:
         # misleads more than none; the quote says it (one a rule picked, an office holder or a stated measure,
         # is no guess).
         return None
-    if evidence.kind is AnswerType.PLACE and not any(_place_cued(best.text, s) for s in spans):
+    if evidence.kind is AnswerType.PLACE and not any(place_cued(best.text, s.start) for s in spans):
         return None  # "Daarnaast stationeerde Moskou kernwapens op ...": a subject, not where ("in", "naar" ...)
     text = best.text.lower()
     anchors = [
@@ -342,11 +342,6 @@ def short_answer(best: Candidate, evidence: Evidence) -> Span | None:
 
     span = min(spans, key=distance)
     return replace(span, text=best.text[span.start : span.end])
-
-
-def _place_cued(text: str, span: Span) -> bool:
-    """A preposition of place stands right before the span ("in Lochem", "naar Caracas")."""
-    return PLACE_CUE.search(text[max(0, span.start - 12) : span.start]) is not None
 
 
 def _window(sentence: str, span: Span, width: int = 90) -> str:

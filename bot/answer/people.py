@@ -9,7 +9,7 @@ import unicodedata
 from functools import lru_cache
 
 from bot.answer.questions import AnswerType, earlier_turn, elliptic_name
-from bot.answer.spans import NAME, NAMED_AGE, PLACE_CUE, WORD, Span
+from bot.answer.spans import NAME, NAMED_AGE, WORD, Span, place_cued
 
 # "Hoe oud is (sheriff) Jay Jones?", "How old is Putin?", "de leeftijd van Poetin": the person named right after
 # the question's words and a title or two (not "de zoon van Poetin": then the age is someone else's), up to
@@ -163,7 +163,7 @@ def names_someone(span: Span, text: str) -> bool:
         return True
     if all(_ADJECTIVE.search(w) for w in span.text.split() if w[0].isupper()):
         return False
-    return span.kind is not AnswerType.PERSON or not PLACE_CUE.search(text[max(0, span.start - 12) : span.start])
+    return span.kind is not AnswerType.PERSON or not place_cued(text, span.start)
 
 
 def asks_who_named(question: str) -> bool:

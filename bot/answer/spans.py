@@ -74,6 +74,13 @@ _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,6}\b")
 PLACE_CUE = re.compile(
     r"\b(?:in|naar|uit|te|bij|vanuit|vanaf|richting|nabij|rond|to|from|at|near|into|across)\s+$", re.IGNORECASE
 )
+
+
+def place_cued(text: str, start: int) -> bool:
+    """A preposition of place stands right before position `start` of `text` ("in Lochem", "naar Caracas")."""
+    return PLACE_CUE.search(text[max(0, start - 12) : start]) is not None
+
+
 _PLACE_SUFFIX = re.compile(
     r"(?:land|stad|burg|dam|rijk|berg|dorp|veen|haven|heim|hausen|ville|ton|ford|shire|ia|ië|stan)$", re.IGNORECASE
 )
@@ -162,9 +169,8 @@ def quote_spans(text: str) -> list[Span]:
 def _name_kinds(text: str, start: int, word: str) -> list[AnswerType]:
     """Which kinds a capitalised run may be: a person, a place, an organisation (no NER: cues only)."""
     kinds: list[AnswerType] = []
-    before = text[max(0, start - 12) : start]
     last = word.split()[-1]
-    if PLACE_CUE.search(before) or _PLACE_SUFFIX.search(last):
+    if place_cued(text, start) or _PLACE_SUFFIX.search(last):
         kinds.append(AnswerType.PLACE)
     if _ORG_WORDS.search(word) or word.isupper():
         kinds.append(AnswerType.ORGANISATION)
@@ -255,7 +261,8 @@ def new_spans(text: str, kind: AnswerType, known: str) -> list[Span]:
     known_words = {w.casefold() for w in WORD.findall(known)}
     known_names = _spellings(name_words(known))  # "Lukashenko" gave "Loekasjenko"
     ages = set() if _ASKS_AGE.search(known) else _bracket_ages(text)
-    counting = _COUNTED.search(known) is not None and asked_measure(known) is None  # a count of things
+    # (only a number question reads it: every sentence of the top passages passes through here)
+    counting = kind is AnswerType.NUMBER and _COUNTED.search(known) is not None and asked_measure(known) is None
     out = []
     for span in find_spans(text):
         if span.kind not in wanted or (span.kind is AnswerType.NUMBER and span.end in ages):
