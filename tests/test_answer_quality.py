@@ -380,3 +380,36 @@ def test_and_the_other_one_asks_the_earlier_question_of_him(sample_chain: Chain)
     answer = sample_chain.invoke("En Loekasjenko?", [Turn("Hoe oud is Poetin?", first.text)])
     assert answer.answered, answer.text
     assert "Loekasjenko (68)" in answer.citations[0].quote
+
+
+CAT = """# Kat na tien jaar terug bij baasjes
+
+Na tien jaar is kat Minoes in Deventer herenigd met haar baasjes Els en Wim Jansen. Ze liep destijds weg uit hun
+huis in Zwolle.
+
+Dankzij haar chip vond een dierenarts de baasjes terug. Waar Minoes de afgelopen tien jaar geweest is? Niemand
+weet het.
+"""
+
+
+@pytest.fixture(scope="module")
+def cat_chain(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Chain:
+    return _one_article_chain(tmp_path_factory.mktemp("cat"), "kat.md", CAT, embedder)
+
+
+@pytest.mark.parametrize("question", ["Waar was Minoes al die jaren?", "Hoe lang was Minoes weg?"])
+def test_the_articles_own_question_is_never_quoted_as_the_answer(cat_chain: Chain, question: str) -> None:
+    # "Waar Minoes de afgelopen tien jaar geweest is?" repeats the reader's words and answers nothing: where she
+    # was, nobody knows (refused); how long she was gone is in another sentence or refused, never the question.
+    answer = cat_chain.invoke(question)
+    quoted = " ".join(c.quote for c in answer.citations + answer.related)
+    assert "geweest is?" not in quoted or not answer.answered, answer.text
+    assert "geweest is?" not in answer.text
+    if question.startswith("Waar"):
+        assert not answer.answered, answer.text
+
+
+def test_a_how_question_is_answered_from_the_sentence_that_says_how(cat_chain: Chain) -> None:
+    answer = cat_chain.invoke("Hoe werden de baasjes gevonden?")
+    assert answer.answered, answer.text
+    assert "chip" in answer.citations[0].quote

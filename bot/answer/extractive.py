@@ -187,7 +187,7 @@ class ExtractiveAnswerer:
         for other in same_passage:
             if len(chosen) >= self.max_quotes or decision.evidence.ruled:
                 break  # (a sentence a rule put first is the answer on its own: no runner-up the model liked more)
-            if other not in chosen and other.score >= best.score - RUNNER_UP_MARGIN:
+            if other not in chosen and other.score >= best.score - RUNNER_UP_MARGIN and not _asks(other):
                 chosen.append(other)
         chosen.sort(key=lambda c: c.start)
         passage = best.hit.passage
@@ -257,7 +257,7 @@ def _promote(evidence: Evidence, margin: float, spans_of: Callable[[Candidate], 
     for candidate in evidence.candidates:
         if candidate.score < best.score - margin:
             break
-        found = spans_of(candidate)
+        found = [] if _asks(candidate) else spans_of(candidate)
         if found:
             moved = candidate if found is candidate.spans else replace(candidate, spans=found)
             evidence.candidates.remove(candidate)
@@ -271,7 +271,9 @@ def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
     candidate that holds a new span of that kind goes before one that only repeats the question's words."""
     for candidate in evidence.candidates:
         candidate.score = ranker.logit(candidate.features)
-    evidence.candidates.sort(key=lambda c: -c.score)
+    # "Waar Eu de afgelopen twaalf jaar geweest is?": an article's own question repeats a reader's words and
+    # answers nothing; every sentence that says something goes before it.
+    evidence.candidates.sort(key=lambda c: (_asks(c), -c.score))
     if not evidence.candidates:
         return
     roles = asked_roles(evidence.question) if evidence.kind is AnswerType.PERSON else ()
@@ -298,6 +300,11 @@ def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
         return
     if evidence.kind in PROMOTED_KINDS and not evidence.candidates[0].spans:
         _promote(evidence, TYPE_MARGIN, lambda c: c.spans)
+
+
+def _asks(candidate: Candidate) -> bool:
+    """Whether a sentence is itself a question."""
+    return candidate.text.rstrip(" ”\"'’»)").endswith("?")
 
 
 PROMOTED_KINDS = SHORT_KINDS | {AnswerType.REASON}
