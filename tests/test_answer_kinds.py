@@ -90,6 +90,22 @@ def test_names_are_found_and_words_of_the_question_are_not_new() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "kind", "names"),
+    [
+        # Who speaks, or whose age is given, is a person, not a school or a town ...
+        ("Daarvan is geen sprake, zegt Woonink, die de docent sprak.", AnswerType.ORGANISATION, []),
+        ("Daarvan is geen sprake, zegt Woonink, die de docent sprak.", AnswerType.PERSON, ["Woonink"]),
+        ("Dat meldt Karin Smit (45) uit Lochem.", AnswerType.PLACE, ["Lochem"]),
+        ("Dat meldt Karin Smit (45) uit Lochem.", AnswerType.PERSON, ["Karin Smit", "Lochem"]),
+        # ... while a name without such a cue may be any of the three.
+        ("De docent van het Staring College in Lochem.", AnswerType.ORGANISATION, ["Staring College", "Lochem"]),
+    ],
+)
+def test_a_speaker_or_a_name_with_an_age_is_a_person(text: str, kind: AnswerType, names: list[str]) -> None:
+    assert [s.text for s in new_spans(text, kind, "Op welke school werkte de docent?")] == names
+
+
+@pytest.mark.parametrize(
     ("question", "text", "new"),
     [
         # "Wit-Rusland" is another country than "Rusland": the question's name does not make it known.

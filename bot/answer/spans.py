@@ -76,6 +76,14 @@ PLACE_CUE = re.compile(
 )
 
 
+# Who speaks, or whose age is given, is a person: "zegt Woonink", "aldus Lansdorp", "Woonink (54)".
+_SPEAKER_CUE = re.compile(
+    r"\b(?:zegt|zei|zeggen|aldus|vertelt|vertelde|schrijft|schreef|verklaarde|verklaart|says|said|told)\s+$",
+    re.IGNORECASE,
+)
+_AGE_AFTER_NAME = re.compile(r"\s*\(\d{1,3}\)")
+
+
 def place_cued(text: str, start: int) -> bool:
     """A preposition of place stands right before position `start` of `text` ("in Lochem", "naar Caracas")."""
     return PLACE_CUE.search(text[max(0, start - 12) : start]) is not None
@@ -169,6 +177,8 @@ def quote_spans(text: str) -> list[Span]:
 def _name_kinds(text: str, start: int, word: str) -> list[AnswerType]:
     """Which kinds a capitalised run may be: a person, a place, an organisation (no NER: cues only)."""
     kinds: list[AnswerType] = []
+    if _SPEAKER_CUE.search(text[max(0, start - 14) : start]) or _AGE_AFTER_NAME.match(text, start + len(word)):
+        return [AnswerType.PERSON]
     last = word.split()[-1]
     if place_cued(text, start) or _PLACE_SUFFIX.search(last):
         kinds.append(AnswerType.PLACE)
