@@ -85,10 +85,11 @@ def collect(chain: Chain, questions: list[Question]) -> list[Sample]:
     from bot import condense as follow_ups
     from bot.answer import features, spans
     from bot.answer import questions as question_rules
-    from index import lexical, retrieve
+    from index import lexical, retrieve, store
 
-    # The evidence depends on the retrieved passages and the words BM25 sees too (a retrieval knob changes it).
-    modules = (question_rules, spans, retrieve, lexical, follow_ups)
+    # The evidence depends on the retrieved passages and the words BM25 sees too (a retrieval knob changes it,
+    # and so does the store's nearest-neighbour search).
+    modules = (question_rules, spans, retrieve, store, lexical, follow_ups)
     source = "".join(Path(m.__file__).read_text() for m in modules if m.__file__)
     source += str(features.BUILD_VERSION) + chain.settings.data_dir.as_posix()
     key = hashlib.sha256(source.encode()).hexdigest()[:16]

@@ -18,6 +18,7 @@ from typing import Any
 from uuid import uuid4
 
 import numpy as np
+from chromadb.api.collection_configuration import CreateHNSWConfiguration
 from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
@@ -44,7 +45,7 @@ FILTER_IDS = 100  # above this many article ids, read everything and filter here
 # passages from one process to the next for a fifth of the news benchmark's questions (507 passages), and
 # missed true neighbours; see README, Scale, for what 400 costs at 100,000 passages.
 SEARCH_EF = 400
-HNSW = {"space": "cosine", "ef_search": SEARCH_EF}
+HNSW: CreateHNSWConfiguration = {"space": "cosine", "ef_search": SEARCH_EF}
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,9 @@ def test_the_nearest_passages_are_the_exact_nearest(tmp_path: Path) -> None:
         exact = [ids[i] for i in np.argsort(-(matrix @ np.array(query)))[:20]]
         found = store.search_passages(query, 20)
         assert [i for i, _ in found] == exact
-        assert [s for _, s in found] == pytest.approx(sorted((matrix @ np.array(query)).tolist(), reverse=True)[:20], abs=1e-4)
+        assert [s for _, s in found] == pytest.approx(
+            sorted((matrix @ np.array(query)).tolist(), reverse=True)[:20], abs=1e-4
+        )
 
 
 def test_an_index_created_with_the_default_search_breadth_gets_ours_on_open(tmp_path: Path) -> None:
