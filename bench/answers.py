@@ -42,10 +42,18 @@ def outcome(q: Question, answer: Answer) -> str:
     return "right" if right else "wrong"
 
 
+def conversation(chain: Chain, history: tuple[tuple[str, str], ...]) -> list[Turn]:
+    """The turns before a follow-up as a reader has them: each earlier question with the answer the chain gave."""
+    turns: list[Turn] = []
+    for question, answer in history:
+        turns.append(Turn(question, answer or chain.invoke(question, turns).text))
+    return turns
+
+
 def run(chain: Chain, questions: list[Question]) -> list[dict]:
     rows = []
     for q in questions:
-        history = [Turn(h, a) for h, a in q.history]
+        history = conversation(chain, q.history)
         started = time.perf_counter()
         answer = chain.invoke(q.text, history)
         ms = (time.perf_counter() - started) * 1000

@@ -23,6 +23,12 @@ _ANAPHORA = frozenset(
     "hij zij ze hem haar hun hen daar daarvan daarover erover he she they him her them his their".split()
 )
 _CONTINUATIONS = ("en ", "maar ", "and ", "but ", "what about", "en wat", "wat nog", "waarom", "why", "ook ")
+# "bij dat bedrijf", "van die stichting", "in this city": a thing named before, pointed at.
+_POINTED = re.compile(
+    r"\b(?:bij|van|in|over|met|voor|aan|door|op|naar|uit|tegen|at|of|in|about|with|for|from|by|to)\s+"
+    r"(?:dat|die|deze|dit|that|this|those|these)\s+\w+",
+    re.IGNORECASE,
+)
 
 
 def condense(question: str, history: Sequence[Turn]) -> str:
@@ -31,7 +37,10 @@ def condense(question: str, history: Sequence[Turn]) -> str:
         return question
     words = re.findall(r"\w+", question.lower())
     follow_up = (
-        len(words) <= 4 or any(w in _ANAPHORA for w in words) or question.lower().lstrip().startswith(_CONTINUATIONS)
+        len(words) <= 4
+        or any(w in _ANAPHORA for w in words)
+        or question.lower().lstrip().startswith(_CONTINUATIONS)
+        or _POINTED.search(question) is not None
     )
     return f"{history[-1].question} {question}" if follow_up else question
 

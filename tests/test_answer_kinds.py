@@ -90,6 +90,19 @@ def test_names_are_found_and_words_of_the_question_are_not_new() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("XCOR bood voor 70 duizend euro een reis aan.", "70 duizend euro"),
+        ("Het project kost twee miljoen euro.", "twee miljoen euro"),
+        ("Het kostte 3 miljard dollar.", "3 miljard dollar"),
+    ],
+)
+def test_a_number_with_its_multiplier_is_one_span(text: str, number: str) -> None:
+    # "70 duizend euro" is one amount, not "70" and "duizend euro" (the short answer showed "duizend euro").
+    assert [s.text for s in find_spans(text) if s.kind is AnswerType.NUMBER] == [number]
+
+
+@pytest.mark.parametrize(
     ("text", "kind", "names"),
     [
         # Who speaks, or whose age is given, is a person, not a school or a town ...

@@ -88,6 +88,21 @@ def test_a_new_topic_is_not_glued_to_the_previous_turn() -> None:
     assert condense("En waarom?", history) == "Zou Wit-Rusland kernwapens gebruiken? En waarom?"
 
 
+@pytest.mark.parametrize(
+    ("question", "follows"),
+    [
+        ("Hoeveel kostte een reis bij dat bedrijf?", True),  # the company the previous turn was about
+        ("How much did a trip with that company cost?", True),
+        ("Wat zei de directeur van die school?", True),
+        ("Hoeveel kostte een reis bij Virgin Galactic?", False),  # named: stands alone
+        ("Wie zei dat de reis te duur was?", False),  # 'dat' joins a clause here, it points at nothing
+    ],
+)
+def test_a_question_pointing_at_what_the_previous_turn_named_is_a_follow_up(question: str, follows: bool) -> None:
+    history = [Turn("Welk ander ruimtevaartbedrijf ging eerder failliet?")]
+    assert (condense(question, history) != question) is follows
+
+
 def test_english_question_retrieves_the_dutch_passage(sample_chain: Chain) -> None:
     hits = sample_chain.search.search("Where did Moscow station nuclear weapons?", k=2)
     assert any("Wit-Russisch grondgebied" in h.passage.text for h in hits)

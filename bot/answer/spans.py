@@ -60,9 +60,11 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 # One span for a clock time or a score: "3:08", "24-10" (not "08", or "24" and "10").
+# ... and one for a number with its multiplier and unit: "70 duizend euro", "twee miljoen dollar".
+_TIMES = r"duizend|honderd|miljoen|miljard|thousand|hundred|million|billion"
 _NUMBER = re.compile(
-    rf"(?<![\w.,:])(?:[€$£]\s?)?\d+(?:[.,:]\d+)*(?:-\d+(?!\w))?(?:½)?(?:\s*(?:{_UNITS})\b)?"
-    rf"|\b(?:{_NUMBER_WORDS})\b(?:\s+(?:{_UNITS})\b)?",
+    rf"(?<![\w.,:])(?:[€$£]\s?)?\d+(?:[.,:]\d+)*(?:-\d+(?!\w))?(?:½)?(?:\s+(?:{_TIMES})\b)?(?:\s*(?:{_UNITS})\b)?"
+    rf"|\b(?:{_NUMBER_WORDS})\b(?:\s+(?:{_TIMES})\b)?(?:\s+(?:{_UNITS})\b)?",
     re.IGNORECASE,
 )
 # A run of capitalised words, allowing name particles inside ("Jan van der Berg", "Rijk der Nederlanden").
