@@ -11,6 +11,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableLambda
 
+from bot.answer.attribution import who_said
 from bot.answer.checks import AnswerChecker
 from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.llm import LlmAnswerer
@@ -123,6 +124,9 @@ def build_chain(
 
     def answer(state: dict) -> Answer:
         language = detect_language(state["question"])
+        said = who_said(state["question"], state["query"], state["history"], state["hits"], language)
+        if said is not None:  # "Wie zegt dat?": the speaker of the previous answer's quote, whichever answerer
+            return said
         return answerer.answer(state["question"], state["query"], state["hits"], language, state.get("on_partial"))
 
     def finish(state: dict) -> Answer:

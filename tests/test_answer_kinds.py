@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answer.attribution import asks_who_said, quoted_fragments
 from bot.answer.people import age_asked_of, asked_roles, asks_who_named, names_someone, role_names, stated_ages
 from bot.answer.questions import AnswerType, answer_type, followup_type
 from bot.answer.spans import asked_measure, counted_spans, counted_words, find_spans, new_spans, states_measure
@@ -421,3 +422,26 @@ def test_a_name_after_an_earlier_question_asks_it_again(
     language = "en" if question.startswith("And") else "nl"
     assert followup_type(question, query, language) is kind
     assert age_asked_of(question, query) == named
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Wie zegt dat?", True),
+        ("En wie zei dat?", True),
+        ("Volgens wie?", True),
+        ("Wie beweert dat?", True),
+        ("Who said that?", True),
+        ("According to whom?", True),
+        ("Wie zei dat de docent geschorst was?", False),  # asks who said a thing it states itself
+        ("Wie is de directeur?", False),
+        ("Wat zegt de directeur?", False),
+    ],
+)
+def test_who_said_it_is_recognised(question: str, asks: bool) -> None:
+    assert asks_who_said(question) is asks
+
+
+def test_the_sentences_of_an_earlier_quote_are_read_back_verbatim() -> None:
+    answer = "Karel Mulder — “... heeft directeur Karel Mulder maandag gezegd. Daarvan is geen sprake ...” [1]"
+    assert quoted_fragments(answer) == ["heeft directeur Karel Mulder maandag gezegd.", "Daarvan is geen sprake"]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer.attribution import who_said
 from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.types import NOT_IN_ARTICLES, Turn
 from bot.chain import Chain, build_chain, open_store
@@ -413,3 +414,45 @@ def test_a_how_question_is_answered_from_the_sentence_that_says_how(cat_chain: C
     answer = cat_chain.invoke("Hoe werden de baasjes gevonden?")
     assert answer.answered, answer.text
     assert "chip" in answer.citations[0].quote
+
+
+TEACHER = """# Docent niet ingeluisd
+
+De docent van het Lindecollege in Zutphen die een filmpje bekeek in de klas is er niet ingeluisd door leerlingen.
+Dat heeft directeur Karel Mulder maandag gezegd tegen de regionale omroep. Daarvan is geen sprake, zegt ook
+woordvoerster Ilse Bakker van het schoolbestuur, die de docent heeft gesproken.
+
+De leerlingen staakten maandag een paar uur uit steun voor de docent.
+"""
+
+
+@pytest.fixture(scope="module")
+def teacher_chain(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Chain:
+    return _one_article_chain(tmp_path_factory.mktemp("teacher"), "docent.md", TEACHER, embedder)
+
+
+@pytest.mark.parametrize("follow_up", ["Wie zegt dat?", "En wie zei dat?", "Volgens wie?", "Who said that?"])
+def test_who_said_it_names_the_speaker_of_the_previous_quote(teacher_chain: Chain, follow_up: str) -> None:
+    first = teacher_chain.invoke("Is de docent ingeluisd door leerlingen?")
+    assert first.answered and "niet ingeluisd" in first.citations[0].quote, first.text
+    answer = teacher_chain.invoke(follow_up, [Turn("Is de docent ingeluisd door leerlingen?", first.text)])
+    assert answer.answered, answer.text
+    assert answer.short_answer == "Karel Mulder"  # the sentence after the claim says who said it
+    assert answer.citations[0].quote == "Dat heeft directeur Karel Mulder maandag gezegd tegen de regionale omroep."
+
+
+def test_who_said_it_takes_the_speaker_named_in_the_quoted_sentence_itself(teacher_chain: Chain) -> None:
+    previous = "Ilse Bakker — “Daarvan is geen sprake, zegt ook woordvoerster Ilse Bakker van het schoolbestuur” [1]"
+    answer = teacher_chain.invoke("Wie zegt dat?", [Turn("Wat zegt het schoolbestuur?", previous)])
+    assert answer.short_answer == "Ilse Bakker"
+
+
+def test_who_said_it_without_an_earlier_quote_is_an_ordinary_question(teacher_chain: Chain) -> None:
+    # No earlier quote to attribute (a refusal), or another question: the answerer answers it like any other.
+    hits = teacher_chain.search.search("Is de docent ingeluisd door leerlingen?")
+    quoted = [Turn("Is de docent ingeluisd?", "De docent ... is er niet ingeluisd door leerlingen. [1]")]
+    assert who_said("Wie zegt dat?", "", quoted, hits, "nl") is not None
+    refused = [Turn("Hoeveel leerlingen zitten op de school?", NOT_IN_ARTICLES["nl"])]
+    assert who_said("Wie zegt dat?", "", refused, hits, "nl") is None
+    assert who_said("Wie is de directeur?", "", quoted, hits, "nl") is None
+    assert who_said("Wie zegt dat?", "", [], hits, "nl") is None

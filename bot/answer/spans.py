@@ -86,6 +86,11 @@ _SPEAKER_CUE = re.compile(
 _AGE_AFTER_NAME = re.compile(r"\s*\(\d{1,3}\)")
 
 
+def speaker_cued(text: str, start: int) -> bool:
+    """A verb of saying stands right before position `start` of `text` ("zegt Woonink", "aldus Lansdorp")."""
+    return _SPEAKER_CUE.search(text[max(0, start - 14) : start]) is not None
+
+
 def place_cued(text: str, start: int) -> bool:
     """A preposition of place stands right before position `start` of `text` ("in Lochem", "naar Caracas")."""
     return PLACE_CUE.search(text[max(0, start - 12) : start]) is not None
@@ -179,7 +184,7 @@ def quote_spans(text: str) -> list[Span]:
 def _name_kinds(text: str, start: int, word: str) -> list[AnswerType]:
     """Which kinds a capitalised run may be: a person, a place, an organisation (no NER: cues only)."""
     kinds: list[AnswerType] = []
-    if _SPEAKER_CUE.search(text[max(0, start - 14) : start]) or _AGE_AFTER_NAME.match(text, start + len(word)):
+    if speaker_cued(text, start) or _AGE_AFTER_NAME.match(text, start + len(word)):
         return [AnswerType.PERSON]
     last = word.split()[-1]
     if place_cued(text, start) or _PLACE_SUFFIX.search(last):
