@@ -76,7 +76,7 @@ def who_said(question: str, query: str, history: Sequence[Turn], hits: list[Hit]
                 if s.kind is AnswerType.PERSON and names_someone(s, sentence) and not _inside_quote(sentence, s.start)
             ]
             cued = [s for s in names if speaker_cued(sentence, s.start) or _ACCORDING.search(sentence[: s.start])]
-            speaker = (cued or names or [None])[0]
+            speaker = next(iter(cued or names), None)
             citation = Citation.from_passage(1, hit.passage, sentence)
             body = f"{speaker.text} — “{sentence}” [1]" if speaker else f"{sentence} [1]"
             return Answer(
