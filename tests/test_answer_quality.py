@@ -456,3 +456,32 @@ def test_who_said_it_without_an_earlier_quote_is_an_ordinary_question(teacher_ch
     assert who_said("Wie zegt dat?", "", refused, hits, "nl") is None
     assert who_said("Wie is de directeur?", "", quoted, hits, "nl") is None
     assert who_said("Wie zegt dat?", "", [], hits, "nl") is None
+
+
+BANKRUPT = """# Ruimtereisbureau Sterrenvaart failliet
+
+Het Utrechtse bedrijf Sterrenvaart, dat reizen naar de maan verkocht, is failliet verklaard. Het faillissement
+van Sterrenvaart is niet de eerste teleurstelling voor liefhebbers van commerciële ruimtevaart.
+Directeur Bas de Groot zegt dat de klanten hun geld mogelijk terugkrijgen.
+
+Een reis kostte 90 duizend euro.
+"""
+
+
+@pytest.fixture(scope="module")
+def bankrupt_chain(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Chain:
+    return _one_article_chain(tmp_path_factory.mktemp("bankrupt"), "sterrenvaart.md", BANKRUPT, embedder)
+
+
+def test_an_office_the_article_does_not_name_is_refused_not_answered_with_another_name(bankrupt_chain: Chain) -> None:
+    # "Wie is de curator van het faillissement?" answered "Sterrenvaart" (the bankrupt company); no curator is named.
+    answer = bankrupt_chain.invoke("Wie is de curator van het faillissement?")
+    assert not answer.answered, answer.text
+    named = bankrupt_chain.invoke("Wie is de directeur van Sterrenvaart?")
+    assert named.answered and named.short_answer == "Bas de Groot", named.text
+
+
+def test_an_amount_with_its_multiplier_is_the_short_answer(bankrupt_chain: Chain) -> None:
+    answer = bankrupt_chain.invoke("Hoeveel kostte een reis?")
+    assert answer.answered, answer.text
+    assert answer.short_answer == "90 duizend euro"

@@ -87,7 +87,10 @@ _ROLE_NOUNS = (
     r"president|minister|premier|burgemeester|directeur|voorzitter|woordvoerder|trainer|coach|leider|topman|"
     r"topvrouw|baas|chef|oprichter|eigenaar|rechter|advocaat|officier|commissaris|gouverneur|ambassadeur|"
     r"director|chairman|chairwoman|spokesman|spokesperson|leader|founder|owner|judge|lawyer|governor|mayor|"
-    r"ambassador|ceo|chief|head|manager|wethouder|schepen|kapitein|captain"
+    r"ambassador|ceo|chief|head|manager|wethouder|schepen|kapitein|captain|curator|bewindvoerder|aanklager|"
+    r"rector|hoofdredacteur|redacteur|commandant|bevelhebber|staatssecretaris|secretaris|penningmeester|notaris|"
+    r"scheidsrechter|aanvoerder|bondscoach|ombudsman|receiver|prosecutor|secretary|treasurer|referee|commander|"
+    r"editor"
 )
 _ROLE_ASKED = re.compile(
     rf"\b(?:welke?|wat voor(?: een)?|which|what)\s+(?P<a>{_ROLE_NOUNS})\b"
