@@ -29,6 +29,8 @@ DUTCH = [
     ("Waarom staakten de leerlingen?", AnswerType.REASON),
     ("Om welke reden werd de handel geschorst?", AnswerType.REASON),
     ("En waarom dan?", AnswerType.REASON),
+    ("Waardoor liep de kat weg?", AnswerType.REASON),
+    ("Welke speler kreeg een penalty, waardoor Denver opnieuw mocht aanvallen?", AnswerType.PERSON),  # a clause
     ("Is Minsk betrokken bij het conflict?", AnswerType.YESNO),
     ("Vertrokken er vanuit Wit-Rusland aanvallen op Kiev?", AnswerType.YESNO),
     ("Wat zei Loekasjenko over de invasie?", AnswerType.QUOTE),

@@ -238,6 +238,10 @@ def _states_what_is_asked(evidence: Evidence, best: Candidate, same_language: bo
     if office and not any(office in c.text.lower() for c in near):
         # "Wie is de premier van Wit-Rusland?" and no premier near the quote: whoever it names, not as that.
         return False
+    if evidence.kind is AnswerType.REASON and not any(c.spans for c in near):
+        # "Waarom werd het zoeken onderbroken?" and no "omdat", "vanwege", "door" ... around the quote: the
+        # sentence tells what happened, not why.
+        return False
     measure = _asked_measure(evidence)
     if measure is None:
         # "Hoeveel troepen ...?" and no new number in the sentence or the next: a count is asked, none is given.

@@ -85,7 +85,8 @@ def _rules(table: list[tuple[str, AnswerType]]) -> list[_Rule]:
 RULES: dict[str, list[_Rule]] = {
     "nl": _rules(
         [
-            (r"\b(waarom|hoezo|om welke reden(?:en)?|hoe komt het|waardoor|met welk doel)\b", AnswerType.REASON),
+            # ("..., waardoor de Broncos een nieuwe set downs kregen?": there it joins a clause, it asks nothing)
+            (r"\b(waarom|hoezo|om welke reden(?:en)?|hoe komt het|met welk doel)\b|^waardoor\b", AnswerType.REASON),
             (r"\bwat (is|was|zijn|waren) de (reden|redenen|oorzaak|oorzaken|aanleiding)\b", AnswerType.REASON),
             (r"\b(wanneer|sinds wanneer|tot wanneer|hoe laat|hoe lang geleden)\b", AnswerType.DATE),
             (rf"\b(welk|welke|in welk|in welke|op welke|op welk)e? ({_TIME_NOUNS_NL})\b", AnswerType.DATE),
