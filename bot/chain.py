@@ -124,7 +124,14 @@ def build_chain(
 
     def answer(state: dict) -> Answer:
         language = detect_language(state["question"])
-        said = who_said(state["question"], state["query"], state["history"], state["hits"], language)
+        said = who_said(
+            state["question"],
+            state["query"],
+            state["history"],
+            state["hits"],
+            language,
+            lambda t: search.search(t, k=3),
+        )
         if said is not None:  # "Wie zegt dat?": the speaker of the previous answer's quote, whichever answerer
             return said
         return answerer.answer(state["question"], state["query"], state["hits"], language, state.get("on_partial"))

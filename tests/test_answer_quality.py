@@ -423,6 +423,9 @@ Dat heeft directeur Karel Mulder maandag gezegd tegen de regionale omroep. Daarv
 woordvoerster Ilse Bakker van het schoolbestuur, die de docent heeft gesproken.
 
 De leerlingen staakten maandag een paar uur uit steun voor de docent.
+
+Voorzitter Joke Smit van de ouderraad sprak dinsdag de ouders toe. “De docent verdient een tweede kans. Hij is
+een goede leraar”, benadrukte ze.
 """
 
 
@@ -445,6 +448,15 @@ def test_who_said_it_takes_the_speaker_named_in_the_quoted_sentence_itself(teach
     previous = "Ilse Bakker — “Daarvan is geen sprake, zegt ook woordvoerster Ilse Bakker van het schoolbestuur” [1]"
     answer = teacher_chain.invoke("Wie zegt dat?", [Turn("Wat zegt het schoolbestuur?", previous)])
     assert answer.short_answer == "Ilse Bakker"
+
+
+def test_who_said_it_finds_who_the_pronoun_is(teacher_chain: Chain) -> None:
+    # "..., benadrukte ze.": she is the one the passage named before, quoted with the sentences up to "ze".
+    previous = "Hij is een goede leraar”, benadrukte ze. [1]"
+    answer = teacher_chain.invoke("Wie zegt dat?", [Turn("Wat vindt de ouderraad van de docent?", previous)])
+    assert answer.short_answer == "Joke Smit", answer.text
+    quote = answer.citations[0].quote
+    assert quote.startswith("Voorzitter Joke Smit") and quote.endswith("benadrukte ze.")
 
 
 def test_who_said_it_without_an_earlier_quote_is_an_ordinary_question(teacher_chain: Chain) -> None:

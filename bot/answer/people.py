@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from functools import lru_cache
 
 from bot.answer.questions import AnswerType, earlier_turn, elliptic_name
@@ -155,6 +156,18 @@ def _office_before_name(roles: tuple[str, ...]) -> re.Pattern[str]:
 _ADJECTIVE = re.compile(r"^[A-ZÀ-Ý][\w-]{2,}(?:ische|isch|sche|aanse|aans|anse|ense|ese|tse|lse|ndse)$")
 # "Wie is Loekasjenko?": the question gives the name and asks what the person is, which no name answers.
 _WHO_IS_NAMED = re.compile(r"^\W*(?:en\s+)?(?i:wie|who)\s+(?i:is|was|zijn|waren|are|were)\s+[A-ZÀ-Ý][^?]*\??\s*$")
+
+
+_TITLE = re.compile(rf"^(?:{_ROLE_NOUNS})\s+(?=[A-ZÀ-Ý])", re.IGNORECASE)
+
+
+def without_title(span: Span) -> Span:
+    """A name without the office before it that a sentence start capitalised ("Voorzitter Joke Smit" -> "Joke
+    Smit")."""
+    title = _TITLE.match(span.text)
+    if title is None:
+        return span
+    return replace(span, start=span.start + title.end(), text=span.text[title.end() :])
 
 
 def names_someone(span: Span, text: str) -> bool:
