@@ -11,10 +11,10 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from bot.answer.attribution import who_said
 from bot.answer.checks import AnswerChecker
 from bot.answer.extractive import ExtractiveAnswerer
 from bot.answer.llm import LlmAnswerer
+from bot.answer.previous import about_previous
 from bot.answer.types import Answer, Answerer, Turn
 from bot.condense import LlmCondenser, condense
 from bot.deadline import question_deadline
@@ -124,7 +124,7 @@ def build_chain(
 
     def answer(state: dict) -> Answer:
         language = detect_language(state["question"])
-        said = who_said(
+        previous = about_previous(
             state["question"],
             state["query"],
             state["history"],
@@ -132,8 +132,8 @@ def build_chain(
             language,
             lambda t: search.search(t, k=3),
         )
-        if said is not None:  # "Wie zegt dat?": the speaker of the previous answer's quote, whichever answerer
-            return said
+        if previous is not None:  # "Wie zegt dat?", "En toen?": about the previous answer's quote, either answerer
+            return previous
         return answerer.answer(state["question"], state["query"], state["hits"], language, state.get("on_partial"))
 
     def finish(state: dict) -> Answer:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer.attribution import asks_who_said, quoted_fragments
 from bot.answer.people import age_asked_of, asked_roles, asks_who_named, names_someone, role_names, stated_ages
+from bot.answer.previous import asks_what_next, asks_who_said, quoted_fragments
 from bot.answer.questions import AnswerType, answer_type, followup_type
 from bot.answer.spans import asked_measure, counted_spans, counted_words, find_spans, new_spans, states_measure
 
@@ -447,3 +447,20 @@ def test_who_said_it_is_recognised(question: str, asks: bool) -> None:
 def test_the_sentences_of_an_earlier_quote_are_read_back_verbatim() -> None:
     answer = "Karel Mulder — “... heeft directeur Karel Mulder maandag gezegd. Daarvan is geen sprake ...” [1]"
     assert quoted_fragments(answer) == ["heeft directeur Karel Mulder maandag gezegd.", "Daarvan is geen sprake"]
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("En wat antwoordde hij?", True),
+        ("En toen?", True),
+        ("Wat gebeurde er daarna?", True),
+        ("Hoe reageerde ze?", True),
+        ("What did he answer?", True),
+        ("How did they react?", True),
+        ("Wat antwoordde Loekasjenko op de vraag van Poetin?", False),  # a question of its own
+        ("Wanneer was dat?", False),
+    ],
+)
+def test_what_came_next_is_recognised(question: str, asks: bool) -> None:
+    assert asks_what_next(question) is asks

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer.attribution import who_said
 from bot.answer.extractive import ExtractiveAnswerer
+from bot.answer.previous import about_previous
 from bot.answer.types import NOT_IN_ARTICLES, Turn
 from bot.chain import Chain, build_chain, open_store
 from bot.render import render_text
@@ -463,11 +463,11 @@ def test_who_said_it_without_an_earlier_quote_is_an_ordinary_question(teacher_ch
     # No earlier quote to attribute (a refusal), or another question: the answerer answers it like any other.
     hits = teacher_chain.search.search("Is de docent ingeluisd door leerlingen?")
     quoted = [Turn("Is de docent ingeluisd?", "De docent ... is er niet ingeluisd door leerlingen. [1]")]
-    assert who_said("Wie zegt dat?", "", quoted, hits, "nl") is not None
+    assert about_previous("Wie zegt dat?", "", quoted, hits, "nl") is not None
     refused = [Turn("Hoeveel leerlingen zitten op de school?", NOT_IN_ARTICLES["nl"])]
-    assert who_said("Wie zegt dat?", "", refused, hits, "nl") is None
-    assert who_said("Wie is de directeur?", "", quoted, hits, "nl") is None
-    assert who_said("Wie zegt dat?", "", [], hits, "nl") is None
+    assert about_previous("Wie zegt dat?", "", refused, hits, "nl") is None
+    assert about_previous("Wie is de directeur?", "", quoted, hits, "nl") is None
+    assert about_previous("Wie zegt dat?", "", [], hits, "nl") is None
 
 
 BANKRUPT = """# Ruimtereisbureau Sterrenvaart failliet
@@ -519,3 +519,17 @@ def test_a_quoted_sentence_is_compared_by_its_words_not_its_quotation_marks(samp
     quoted = next(c for c in evidence.candidates if c.text.startswith("“Onderhandelingen"))
     assert quoted.features["cosine"] > 0.2
     assert quoted is evidence.candidates[1] or quoted is evidence.candidates[0]
+
+
+@pytest.mark.parametrize("follow_up", ["En wat antwoordde hij?", "En toen?", "What did he answer?"])
+def test_what_came_next_quotes_the_sentence_after_the_previous_quote(sample_chain: Chain, follow_up: str) -> None:
+    first = sample_chain.invoke("Wat vroeg Poetin aan Loekasjenko?")
+    assert first.answered and "rugdekking" in first.citations[0].quote, first.text
+    answer = sample_chain.invoke(follow_up, [Turn("Wat vroeg Poetin aan Loekasjenko?", first.text)])
+    assert answer.answered
+    # It repeated the earlier quote; now it is the sentence right after it in the same passage.
+    before, now = first.citations[0], answer.citations[0]
+    assert now.quote not in first.text
+    assert now.passage_id == before.passage_id
+    after = before.text[before.text.index(before.quote) + len(before.quote) :]
+    assert after.strip().startswith(now.quote)
