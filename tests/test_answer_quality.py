@@ -100,6 +100,7 @@ def test_a_who_question_gets_the_name_not_an_adjective_before_it(sample_chain: C
         ("Wie is de Russische president?", "Poetin"),
         ("Who is the Russian president?", "Poetin"),
         ("Wie is de Wit-Russische president?", "Aleksandr Loekasjenko"),
+        ("Wie is de leider van Wit-Rusland?", "Aleksandr Loekasjenko"),  # a president leads (it was refused)
     ],
 )
 def test_whose_office_the_question_names_decides_the_name(sample_chain: Chain, question: str, name: str) -> None:

@@ -234,8 +234,9 @@ def _states_what_is_asked(evidence: Evidence, best: Candidate, same_language: bo
     an office that neither they nor the sentence before name (a question in the articles' language: the word for
     the office is spelt as they spell it); True otherwise."""
     near = [c for c in (_preceding(evidence, best), best, _following(evidence, best)) if c is not None]
-    office = asked_office(evidence.question) if evidence.kind is AnswerType.PERSON and same_language else None
-    if office and not any(office in c.text.lower() for c in near):
+    asks = evidence.kind is AnswerType.PERSON and same_language and asked_office(evidence.question) is not None
+    offices = asked_roles(evidence.question) if asks else ()
+    if offices and not any(office in c.text.lower() for office in offices for c in near):
         # "Wie is de premier van Wit-Rusland?" and no premier near the quote: whoever it names, not as that.
         return False
     if evidence.kind is AnswerType.REASON and not any(c.spans for c in near):

@@ -101,6 +101,8 @@ _ROLE_ASKED = re.compile(
 _HEADS = re.compile(r"\b(?:wie|who)\s+(?:leidt|leidde|leiden|leads|led|heads|headed|runs|ran)\b", re.IGNORECASE)
 _CAPITALISED_WORD = re.compile(r"\b[A-ZÀ-Ý][\w-]*")
 _HEAD_ROLES = ("direc", "leide", "leade", "topma", "voorz", "chair", "baas", "chef", "ceo", "head")
+_STATE_HEADS = ("presi", "premi", "konin", "king", "queen", "burge", "mayor", "dicta")
+_ANY_HEAD = frozenset({"leide", "leade", "baas", "chef", "topma", "topvr", "head", "chief"})  # no one office
 
 
 def asked_roles(question: str) -> tuple[str, ...]:
@@ -108,6 +110,9 @@ def asked_roles(question: str) -> tuple[str, ...]:
     ("minis",); "Wie leidt ...?" -> director, leader, chair...), or () when it asks no office. Five letters
     match across Dutch and English ("director" ~ "directeur") and inside compounds ("Verkeersminister")."""
     office = asked_office(question)
+    if office in _ANY_HEAD:
+        # "Wie is de leider van Wit-Rusland?": its president, premier, director ... is its leader.
+        return _HEAD_ROLES + _STATE_HEADS
     if office:
         return (office,)
     return _HEAD_ROLES if _HEADS.search(question) else ()
