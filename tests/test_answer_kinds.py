@@ -281,6 +281,9 @@ def test_the_age_stated_after_a_name(names: list[str], text: str, ages: list[str
         ("Which mayor opened the bridge?", "mayor"),
         ("Who was the spokesman of the police?", "spoke"),
         ("Wie leidt Mars One?", "direc"),  # whoever heads it: director, leader, chair ...
+        ("Wie is de leider van Wit-Rusland?", "presi"),  # a president leads too
+        ("Wie is de gearresteerde topvrouw van Huawei?", "topvr"),  # the office asked always counts itself
+        ("Wie is de topvrouw van Huawei?", "direc"),
         ("Wie interviewde Loekasjenko?", None),
         ("Welke man werd opgepakt?", None),  # no office
     ],

@@ -112,7 +112,7 @@ def asked_roles(question: str) -> tuple[str, ...]:
     office = asked_office(question)
     if office in _ANY_HEAD:
         # "Wie is de leider van Wit-Rusland?": its president, premier, director ... is its leader.
-        return _HEAD_ROLES + _STATE_HEADS
+        return tuple(dict.fromkeys((office, *_HEAD_ROLES, *_STATE_HEADS)))
     if office:
         return (office,)
     return _HEAD_ROLES if _HEADS.search(question) else ()
