@@ -131,6 +131,7 @@ def build_chain(
             state["hits"],
             language,
             lambda t: search.search(t, k=3),
+            search.article_passages,
         )
         if previous is not None:  # "Wie zegt dat?", "En toen?": about the previous answer's quote, either answerer
             return previous

@@ -534,3 +534,11 @@ def test_what_came_next_quotes_the_sentence_after_the_previous_quote(sample_chai
     assert now.passage_id == before.passage_id
     after = before.text[before.text.index(before.quote) + len(before.quote) :]
     assert after.strip().startswith(now.quote)
+
+
+def test_what_came_next_after_a_passages_last_sentence_opens_the_next_passage(teacher_chain: Chain) -> None:
+    # The strike sentence ends its paragraph: "En toen?" quotes the next paragraph's first sentence.
+    previous = "De leerlingen staakten maandag een paar uur uit steun voor de docent. [1]"
+    answer = teacher_chain.invoke("En toen?", [Turn("Wat deden de leerlingen?", previous)])
+    assert answer.answered, answer.text
+    assert answer.citations[0].quote == "Voorzitter Joke Smit van de ouderraad sprak dinsdag de ouders toe."

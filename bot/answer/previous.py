@@ -17,6 +17,7 @@ from bot.answer.people import names_someone, without_title
 from bot.answer.questions import AnswerType
 from bot.answer.spans import Span, find_spans, speaker_cued
 from bot.answer.types import Answer, Citation, Turn
+from index.passages import Passage
 from index.retrieve import Hit
 from index.sentences import sentence_spans
 
@@ -79,9 +80,12 @@ def about_previous(
     hits: list[Hit],
     language: str,
     search: Callable[[str], list[Hit]] | None = None,
+    article_passages: Callable[[str], list[Passage]] | None = None,
 ) -> Answer | None:
     """Who said, or what came after, what the previous answer quoted; None for other questions, or when the
-    earlier quote is in no retrieved passage (nor in what `search` finds for it), or nothing there answers."""
+    earlier quote is in no retrieved passage (nor in what `search` finds for it), or nothing there answers.
+    With `article_passages` (an article id -> its passages in order), what came after a quote that ends its
+    passage is the start of the next one."""
     if not history or not (asks_who_said(question) or asks_what_next(question)):
         return None
     found = _locate(quoted_fragments(history[-1].answer), hits, search)
@@ -90,12 +94,17 @@ def about_previous(
     hit, sentences, first, last = found
     if asks_who_said(question):
         return _who_said(question, query, language, hit, sentences, first)
-    if last + 1 >= len(sentences):
-        return None  # the quote ends its passage: the answerer looks further
+    passage: Passage | None = hit.passage
+    if last + 1 >= len(sentences):  # the quote ends its passage: what follows opens the next one, if any
+        following = article_passages(hit.passage.article_id) if article_passages else []
+        passage = next((p for p in following if p.ordinal == hit.passage.ordinal + 1), None)
+        sentences, last = (sentence_spans(passage.text), -1) if passage else ([], -1)
+    if passage is None or last + 1 >= len(sentences):
+        return None
     start, end = sentences[last + 1]
-    quote = hit.passage.text[start:end]
+    quote = passage.text[start:end]
     return Answer(
-        question, f"{quote} [1]", True, [Citation.from_passage(1, hit.passage, quote)], language=language, query=query
+        question, f"{quote} [1]", True, [Citation.from_passage(1, passage, quote)], language=language, query=query
     )
 
 
