@@ -542,3 +542,13 @@ def test_what_came_next_after_a_passages_last_sentence_opens_the_next_passage(te
     answer = teacher_chain.invoke("En toen?", [Turn("Wat deden de leerlingen?", previous)])
     assert answer.answered, answer.text
     assert answer.citations[0].quote == "Voorzitter Joke Smit van de ouderraad sprak dinsdag de ouders toe."
+
+
+@pytest.mark.parametrize(
+    "question", ["Hoeveel mensen kwamen om bij het busongeluk in Gent?", "How many people died in the fire in Ghent?"]
+)
+def test_a_death_toll_is_no_answer_for_a_place_the_article_does_not_name(storm_chain: Chain, question: str) -> None:
+    # "How many children died in the accident in Oss?" was answered with a tornado's death toll from an article that
+    # never names Oss.
+    answer = storm_chain.invoke(question)
+    assert not answer.answered, answer.text

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from bot.answer.features import WORD_MATCH_FEATURES, Candidate, Evidence, FeatureBuilder
+from bot.answer.features import WORD_MATCH_FEATURES, Candidate, Evidence, FeatureBuilder, names_all_in, question_names
 from bot.answer.model import AnswererModel, Logistic, language_group, load_model
 from bot.answer.people import (
     age_asked_of,
@@ -289,9 +289,16 @@ def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
     measure = _asked_measure(evidence)
     if measure is not None:
         # "Hoeveel mensen kwamen om?": a close sentence that states a number of deaths (an amount, an age, a
-        # penalty ...) answers it; a count before a vague "tientallen".
+        # penalty ...) answers it; a count before a vague "tientallen". Not from a passage that lacks a name the
+        # question gives ("... in the accident in Oss?" is not answered by a tornado's death toll).
+        names = question_names(evidence.query)
+
         def stated(precise: bool) -> Callable[[Candidate], list[Span]]:
-            return lambda c: [s for s in measure_spans(c.text, c.spans, measure) if not (precise and is_vague(s))]
+            return lambda c: [
+                s
+                for s in measure_spans(c.text, c.spans, measure)
+                if not (precise and is_vague(s)) and names_all_in(names, c.hit.passage.text)
+            ]
 
         if _promote(evidence, MEASURE_MARGIN, stated(True)) or _promote(evidence, MEASURE_MARGIN, stated(False)):
             evidence.ruled = True

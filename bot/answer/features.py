@@ -165,6 +165,12 @@ def question_names(question: str) -> list[str]:
     return [m.group(1) for m in _CAPITALISED.finditer(question.strip())]
 
 
+def names_all_in(names: list[str], text: str) -> bool:
+    """Whether every one of the question's names occurs in the text, in either language's spelling."""
+    lower = text.lower()
+    return all(_name_in(n, lower) for n in names)
+
+
 def _name_in(name: str, text_lower: str) -> bool:
     """A question name occurs in a text, as spelt or in the other language's spelling."""
     key = name.lower()
