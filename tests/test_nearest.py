@@ -13,17 +13,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embeddings import Embedder, ReusingEmbeddings
+from index.embeddings import ReusingEmbeddings
 from index.store import PASSAGES, SEARCH_EF, PassageStore, make_client
-from tests.generated import make_article
+from tests.generated import HashVectors, make_article
 
 
-class RandomDirections(Embedder):
+class RandomDirections(HashVectors):
     name = "random-96"
-    max_tokens = 400
-
-    def count_tokens(self, text: str) -> int:
-        return len(text.split())
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         out = []

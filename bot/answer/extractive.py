@@ -195,17 +195,9 @@ class ExtractiveAnswerer:
         citation = Citation.from_passage(1, passage, passage.text[start:end])
         holder = best if best.spans else next((c for c in chosen if c.spans), best)
         short = short_answer(holder, decision.evidence)
-        quoted = " ".join(c.text for c in chosen)
-        text = f"{short.text} — “{_window(holder.text, short)}” [1]" if short else f"{quoted} [1]"
-        return Answer(
-            question,
-            text,
-            answered=True,
-            citations=[citation],
-            language=language,
-            query=query,
-            short_answer=short.text if short else None,
-        )
+        if short:
+            return Answer.quoting(question, citation, language, query, _window(holder.text, short), short.text)
+        return Answer.quoting(question, citation, language, query, " ".join(c.text for c in chosen))
 
 
 def _following(evidence: Evidence, best: Candidate) -> Candidate | None:

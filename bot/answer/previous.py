@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from bot.answer.people import names_someone, without_title
 from bot.answer.questions import AnswerType
-from bot.answer.spans import Span, find_spans, speaker_cued
+from bot.answer.spans import AGE_AFTER_NAME, Span, find_spans, speaker_cued
 from bot.answer.types import Answer, Citation, Turn
 from index.passages import Passage
 from index.retrieve import Hit
@@ -39,7 +39,6 @@ _ASKS_WHAT_NEXT = re.compile(
     r")\s*\??\s*$",
     re.IGNORECASE,
 )
-_AGE = re.compile(r"\s*\(\d{1,3}\)")
 _ACCORDING = re.compile(r"\b(?:volgens|according to)\s+$", re.IGNORECASE)
 _MARKERS = re.compile(r"\s*\[\d+\]")
 _REPORTS = re.compile(
@@ -65,7 +64,8 @@ def quoted_fragments(answer: str) -> list[str]:
     """The verbatim sentences of an earlier answer's quote, in order (its markers, short answer and the
     '...' where it was cut removed)."""
     text = _MARKERS.sub("", answer).strip()
-    if " — “" in text and text.endswith("”"):  # "70 — “... Vladimir Poetin (70) ...”": the quote after the span
+    # ("70 — “... Vladimir Poetin (70) ...”", as `Answer.quoting` writes it: the quote is after the short answer)
+    if " — “" in text and text.endswith("”"):
         text = text.split(" — “", 1)[1][:-1]
     pieces = [p.strip() for p in text.split("...")]
     # (two quoted sentences are joined by a space even where the passage has others between them)
@@ -102,10 +102,7 @@ def about_previous(
     if passage is None or last + 1 >= len(sentences):
         return None
     start, end = sentences[last + 1]
-    quote = passage.text[start:end]
-    return Answer(
-        question, f"{quote} [1]", True, [Citation.from_passage(1, passage, quote)], language=language, query=query
-    )
+    return Answer.quoting(question, Citation.from_passage(1, passage, passage.text[start:end]), language, query)
 
 
 def _locate(
@@ -147,18 +144,8 @@ def _who_said(
                     start, end = (first, end) if at_sentence - earlier <= 2 else sentences[earlier]
                     speaker = replace(named, start=named.start + sentences[earlier][0] - start)
                     break
-        sentence = text[start:end]
-        citation = Citation.from_passage(1, hit.passage, sentence)
-        body = f"{speaker.text} — “{sentence}” [1]" if speaker else f"{sentence} [1]"
-        return Answer(
-            question,
-            body,
-            answered=True,
-            citations=[citation],
-            language=language,
-            query=query,
-            short_answer=speaker.text if speaker else None,
-        )
+        citation = Citation.from_passage(1, hit.passage, text[start:end])
+        return Answer.quoting(question, citation, language, query, short=speaker.text if speaker else None)
     return None
 
 
@@ -174,7 +161,7 @@ def _speaker(text: str, start: int, end: int) -> Span | None:
     ]
     cued = [s for s in names if speaker_cued(sentence, s.start) or _ACCORDING.search(sentence[: s.start])]
     # A full name or one with an age ("Aleksandr Loekasjenko (68)") before a single word ("Wit-Rusland").
-    full = [s for s in names if " " in s.text or _AGE.match(sentence, s.end)]
+    full = [s for s in names if " " in s.text or AGE_AFTER_NAME.match(sentence, s.end)]
     return next(iter(cued or full or names), None)
 
 

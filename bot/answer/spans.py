@@ -59,9 +59,9 @@ _DATE = re.compile(
     r"dit jaar|vanavond|vanochtend|vanmorgen|yesterday|today|tomorrow|last week|next week|last year|next year)\b",
     re.IGNORECASE,
 )
-# One span for a clock time or a score: "3:08", "24-10" (not "08", or "24" and "10").
-# ... and one for a number with its multiplier and unit: "70 duizend euro", "twee miljoen dollar".
-_TIMES = r"duizend|honderd|miljoen|miljard|thousand|hundred|million|billion"
+_TIMES = r"duizend|honderd|miljoen|miljard|thousand|hundred|million|billion"  # multipliers
+# One span for a clock time or a score: "3:08", "24-10" (not "08", or "24" and "10"), and one for a number
+# with its multiplier and unit: "70 duizend euro", "twee miljoen dollar".
 _NUMBER = re.compile(
     rf"(?<![\w.,:])(?:[€$£]\s?)?\d+(?:[.,:]\d+)*(?:-\d+(?!\w))?(?:½)?(?:\s+(?:{_TIMES})\b)?(?:\s*(?:{_UNITS})\b)?"
     rf"|\b(?:{_NUMBER_WORDS})\b(?:\s+(?:{_TIMES})\b)?(?:\s+(?:{_UNITS})\b)?",
@@ -83,7 +83,7 @@ _SPEAKER_CUE = re.compile(
     r"\b(?:zegt|zei|zeggen|aldus|vertelt|vertelde|schrijft|schreef|verklaarde|verklaart|says|said|told)\s+$",
     re.IGNORECASE,
 )
-_AGE_AFTER_NAME = re.compile(r"\s*\(\d{1,3}\)")
+AGE_AFTER_NAME = re.compile(r"\s*\(\d{1,3}\)")  # "Woonink (54)"
 
 
 def speaker_cued(text: str, start: int) -> bool:
@@ -184,7 +184,7 @@ def quote_spans(text: str) -> list[Span]:
 def _name_kinds(text: str, start: int, word: str) -> list[AnswerType]:
     """Which kinds a capitalised run may be: a person, a place, an organisation (no NER: cues only)."""
     kinds: list[AnswerType] = []
-    if speaker_cued(text, start) or _AGE_AFTER_NAME.match(text, start + len(word)):
+    if speaker_cued(text, start) or AGE_AFTER_NAME.match(text, start + len(word)):
         return [AnswerType.PERSON]
     last = word.split()[-1]
     if place_cued(text, start) or _PLACE_SUFFIX.search(last):

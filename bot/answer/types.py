@@ -65,6 +65,16 @@ class Answer:
     related: list[Citation] = field(default_factory=list)  # refused: close passages that do not say it
 
     @classmethod
+    def quoting(
+        cls, question: str, citation: Citation, language: str, query: str, shown: str = "", short: str | None = None
+    ) -> Answer:
+        """An answer quoting its one citation: `short — “shown” [1]` with a short answer (bold in Telegram), else
+        `shown [1]`; `shown` is the citation's quote unless given (a window of it, or its sentences)."""
+        shown = shown or citation.quote
+        text = f"{short} — “{shown}” [1]" if short else f"{shown} [1]"
+        return cls(question, text, True, [citation], language=language, query=query, short_answer=short)
+
+    @classmethod
     def not_in_articles(
         cls, question: str, query: str, language: str, answerer: str = "extractive", checks: dict | None = None
     ) -> Answer:
