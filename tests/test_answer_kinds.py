@@ -215,6 +215,10 @@ def test_fear_is_a_reason(text: str, cue: str) -> None:
         ("Welke straf kreeg de man?", "De rechter veroordeelde hem tot twee jaar cel.", True),
         ("Welke straf kreeg de man?", "De man moest zich vandaag verantwoorden voor de rechter.", False),
         ("Wat was de uitslag van de wedstrijd?", "Ajax won met 2-1 van PSV.", True),
+        ("Hoeveel duurder is biologisch eten?", "Nu is het prijsverschil nog maar 63 procent.", True),
+        ("Hoeveel duurder is biologisch eten?", "Het is twee keer zo duur als gewoon eten.", True),
+        ("Hoeveel duurder is biologisch eten?", "Dat was vijf jaar geleden nog anders.", False),
+        ("How much cheaper is the train?", "A ticket costs 12 euros less than last year.", True),
         ("What was the final score?", "The match in 2019-2020 drew 40,000 people.", False),
     ],
 )

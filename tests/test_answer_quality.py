@@ -253,12 +253,19 @@ leerlingen gewond raakten. De nieuwe regels gaan in september in.
 
 def _one_article_chain(folder: Path, name: str, text: str, embedder: Embedder) -> Chain:
     """A chain over a fresh index of one article written for a test."""
-    article = folder / name
-    article.write_text(text, encoding="utf-8")
+    return _articles_chain(folder, {name: text}, embedder)
+
+
+def _articles_chain(folder: Path, texts: dict[str, str], embedder: Embedder) -> Chain:
+    """A chain over a fresh index of the articles written for a test (file name -> text)."""
+    articles = []
+    for name, text in texts.items():
+        articles.append(folder / name)
+        articles[-1].write_text(text, encoding="utf-8")
     settings = Settings(data_dir=folder / "data")
     store = open_store(settings, embedder)
     assert store.embeddings is not None
-    assert Indexer(store, store.embeddings).add([article]).ok
+    assert Indexer(store, store.embeddings).add(articles).ok
     return build_chain(settings, embedder=embedder, store=store)
 
 
@@ -552,3 +559,58 @@ def test_a_death_toll_is_no_answer_for_a_place_the_article_does_not_name(storm_c
     # never names Oss.
     answer = storm_chain.invoke(question)
     assert not answer.answered, answer.text
+
+
+VACCINATION = """# Jongeren krijgen prik tegen meningokokken
+
+Lotte (16) was een van de jongeren die zich gisteren lieten vaccineren in een sporthal in Deurne. Toen ze een
+jaar of vier was, werd ze ziek na een vaccinatie, maar nu twijfelde ze niet.
+
+De GGD vaccineert de komende twee weken ruim 30.000 jongeren tegen meningokokken.
+"""
+
+SHIP = """# Marineschip in onderhoud
+
+Het bevoorradingsschip Zr. Ms. Vlieland ligt voor groot onderhoud in Vlissingen. Elke vier jaar is groot
+onderhoud nodig om het schip in goede staat te houden. De roestplekken op de romp worden bijgewerkt.
+"""
+
+DEBTS = """# Schulden kosten de samenleving veel
+
+Een gezin met problematische schulden kost de samenleving gemiddeld 100.000 euro over tien jaar, berekende het
+Nibud. Schuldhulp en het onderhoud van de regelingen zijn duur.
+"""
+
+ORGANIC = """# Biologisch eten goedkoper
+
+Biologische producten zijn nu veel minder duur dan vijf jaar geleden, blijkt uit onderzoek van de
+Consumentenbond. Het prijsverschil met gewone producten is nog maar 60 procent.
+"""
+
+
+@pytest.fixture(scope="module")
+def news_chain(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Chain:
+    texts = {"vaccinatie.md": VACCINATION, "schip.md": SHIP, "schulden.md": DEBTS, "biologisch.md": ORGANIC}
+    return _articles_chain(tmp_path_factory.mktemp("news"), texts, embedder)
+
+
+def test_a_how_many_question_finds_the_count_in_another_passage_of_the_article(news_chain: Chain) -> None:
+    # "Toen ze een jaar of vier was" is a number, but of years, not of the young people asked for.
+    answer = news_chain.invoke("Hoeveel jongeren worden er gevaccineerd?")
+    assert answer.answered, answer.text
+    assert answer.short_answer == "30.000"
+    assert "30.000 jongeren" in answer.citations[0].quote
+
+
+def test_an_amount_from_another_story_does_not_answer_a_cost_question(news_chain: Chain) -> None:
+    # The ship's article says nothing of what its maintenance costs; what debts cost is another story.
+    answer = news_chain.invoke("Hoeveel kost het onderhoud van het schip?")
+    assert not answer.answered, answer.text
+    assert "100.000" not in answer.text
+
+
+def test_how_much_more_expensive_is_answered_with_the_difference_not_another_number(news_chain: Chain) -> None:
+    answer = news_chain.invoke("Hoeveel duurder zijn biologische producten nu nog?")
+    assert answer.answered, answer.text
+    assert "60 procent" in answer.citations[0].quote
+    assert answer.short_answer == "60 procent"

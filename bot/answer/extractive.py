@@ -212,6 +212,17 @@ def _preceding(evidence: Evidence, best: Candidate) -> Candidate | None:
     return max(before, key=lambda c: c.start, default=None)
 
 
+def _counts_of_named(evidence: Evidence, candidate: Candidate, names: list[str]) -> bool:
+    """Whether a sentence's numbers can count what the question asks of the ones it names: it or a sentence
+    next to it names them, or it names no one else ("Hoeveel punten haalde T-Mobile?" is not answered by "KPN
+    en Vodafone scoren met 961 en 959 punten"; "slechts 2.761 mensen meldden zich" may speak of Roche, named
+    two sentences earlier)."""
+    near = (_preceding(evidence, candidate), candidate, _following(evidence, candidate))
+    if names_all_in(names, " ".join(c.text for c in near if c is not None)):
+        return True
+    return not [n for n in question_names(candidate.text) if n[0].isalpha() and not names_all_in([n], " ".join(names))]
+
+
 def _asked_measure(evidence: Evidence) -> str | None:
     """The measure a number question asks for (an amount, an age, deaths ...), or a penalty or score asked by a
     question of any kind; None for others."""
@@ -244,16 +255,22 @@ def _states_what_is_asked(evidence: Evidence, best: Candidate, same_language: bo
 
 def _stated_age(evidence: Evidence, names: list[str]) -> Candidate | None:
     """The candidate that states the age of the person the question names, with that age as its span, first."""
-    return _promote(evidence, math.inf, lambda c: stated_ages(c.text, names))
+    return _promote(evidence, math.inf, lambda c: stated_ages(c.text, names), any_article=True)
 
 
-def _promote(evidence: Evidence, margin: float, spans_of: Callable[[Candidate], list[Span]]) -> Candidate | None:
+def _promote(
+    evidence: Evidence, margin: float, spans_of: Callable[[Candidate], list[Span]], any_article: bool = False
+) -> Candidate | None:
     """Move the best-scored candidate within `margin` of the best that has `spans_of` to the front, with those
-    as its spans; the moved candidate, or None when none has any."""
+    as its spans; the moved candidate, or None when none has any. Only a sentence of the best one's article
+    (the story the question is about), unless `any_article`: "Hoeveel kost het onderhoud?" of a ship is not
+    answered by what problem debts cost in another story."""
     best = evidence.candidates[0]
     for candidate in evidence.candidates:
         if candidate.score < best.score - margin:
             break
+        if not any_article and candidate.hit.passage.article_id != best.hit.passage.article_id:
+            continue
         found = [] if _asks(candidate) else spans_of(candidate)
         if found:
             moved = candidate if found is candidate.spans else replace(candidate, spans=found)
@@ -275,7 +292,7 @@ def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
         return
     roles = asked_roles(evidence.question) if evidence.kind is AnswerType.PERSON else ()
     # "Welke minister ...?": a close sentence that names someone right after that office answers it.
-    if roles and _promote(evidence, ROLE_MARGIN, lambda c: role_names(c.text, roles, evidence.query)):
+    if roles and _promote(evidence, ROLE_MARGIN, lambda c: role_names(c.text, roles, evidence.query), any_article=True):
         evidence.ruled = True
         return
     measure = _asked_measure(evidence)
@@ -296,14 +313,17 @@ def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
             evidence.ruled = True
             return
     counted = counted_words(evidence.question) if evidence.kind is AnswerType.NUMBER else []
-    first = evidence.candidates[0].hit
+    names = question_names(evidence.query)
     if counted and _promote(
-        evidence, COUNTED_MARGIN, lambda c: counted_spans(c.text, c.spans, counted) if c.hit is first else []
+        evidence,
+        COUNTED_MARGIN,
+        lambda c: counted_spans(c.text, c.spans, counted) if _counts_of_named(evidence, c, names) else [],
     ):
         # "Hoeveel leerlingen ...?": a close sentence with a number of leerlingen, not a number of anything else.
+        evidence.ruled = True
         return
     if evidence.kind in PROMOTED_KINDS and not evidence.candidates[0].spans:
-        _promote(evidence, TYPE_MARGIN, lambda c: c.spans)
+        _promote(evidence, TYPE_MARGIN, lambda c: c.spans, any_article=True)
 
 
 def _asks(candidate: Candidate) -> bool:
@@ -332,10 +352,10 @@ def short_answer(best: Candidate, evidence: Evidence) -> Span | None:
     spans = [s for s in best.spans if names_someone(s, best.text)]
     if evidence.kind not in SHORT_KINDS or not spans or asks_who_named(evidence.question):
         return None
-    if len({(s.start, s.end) for s in spans}) > 1 and not evidence.ruled:
+    if len({(s.start, s.end) for s in spans}) > 1:
         # Several names (numbers, dates) of the kind asked: which one answers is a guess, and a wrong one in bold
-        # misleads more than none; the quote says it (one a rule picked, an office holder or a stated measure,
-        # is no guess).
+        # misleads more than none; the quote says it. (So too when a rule picked the sentence for its measure:
+        # "twee keer zo duur ..., nu nog maar 63 procent" answers "Hoeveel duurder ... nu nog?" with the second.)
         return None
     if evidence.kind is AnswerType.PLACE and not any(place_cued(best.text, s.start) for s in spans):
         return None  # "Daarnaast stationeerde Moskou kernwapens op ...": a subject, not where ("in", "naar" ...)

@@ -142,7 +142,7 @@ class Evidence:
     words: list[str] = field(default_factory=list)  # the question's content words, matched by meaning
     word_weights: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 1, or 1/4 for earlier turns' words
     rarity: np.ndarray = field(default_factory=lambda: np.zeros(0))  # 1: matched in no candidate sentence
-    ruled: bool = False  # the first candidate was put first by a rule (an office holder, a stated measure)
+    ruled: bool = False  # the first candidate was put first by a rule (an office holder, a stated measure, a count)
 
 
 _HYPHENATED = re.compile(r"\w+(?:-\w+)+")  # "Wit-Rusland", "Wagner-muiterij"

@@ -312,7 +312,15 @@ _MONEY_ASKED = re.compile(
     r"revenue|profit|dollars?|euros?)\b",
     re.IGNORECASE,
 )
-_MONEY = re.compile(r"[€$£]|\b(?:euro|dollar|dollars|pond|frank|cent|miljoen|miljard)\b", re.IGNORECASE)
+# "Hoeveel duurder ...?" / "How much cheaper ...?": a difference, answered by a share, a factor or an amount ("63
+# procent", "twee keer zo duur", "40 cent meer"), not by any number ("vijf jaar geleden").
+_DIFFERENCE_ASKED = re.compile(
+    r"\b(?:hoeveel|how much)\s+(?:duurder|goedkoper|hoger|lager|groter|kleiner|sneller|trager|zwaarder|lichter|"
+    r"beter|slechter|cheaper|higher|lower|bigger|larger|smaller|faster|slower|heavier|better|worse|more expensive)\b",
+    re.IGNORECASE,
+)
+_DIFFERENCE = re.compile(r"%|\b(?:procent|procentpunt|procentpunten|percent|keer|maal|times)\b", re.IGNORECASE)
+_MONEY = re.compile(r"[€$£]|\b(?:euros?|dollars?|pond|ponden|pounds?|frank|cents?|miljoen|miljard)\b", re.IGNORECASE)
 _AGE_AFTER_NUMBER = re.compile(r"^-?\s*(?:jaar|jarige|years?)\b", re.IGNORECASE)  # "70 jaar", "70-jarige"
 _AGE_UNIT = re.compile(r"\b(?:jaar|years?)$", re.IGNORECASE)  # the span took the unit in: "70 jaar"
 # "gebouwd in 1889", "born in 1950": a year something began also says how old it is.
@@ -372,7 +380,8 @@ def is_vague(span: Span) -> bool:
 def asked_measure(question: str) -> str | None:
     """Which measure a question asks for, if one that only some numbers or words can answer: "age" ("Hoe oud
     ...?"), "deaths" ("Hoeveel mensen kwamen om?"), "injured", "penalty" ("Welke straf kreeg
-    hij?"), "score" ("Wat was de uitslag?"), "money" ("Hoeveel kost ...?"); None for any other."""
+    hij?"), "score" ("Wat was de uitslag?"), "money" ("Hoeveel kost ...?"), "difference" ("Hoeveel duurder ...?": a share, a
+    factor or an amount); None for any other."""
     for measure, asked in (
         ("age", _ASKS_AGE),
         ("deaths", _DEATH),
@@ -380,6 +389,7 @@ def asked_measure(question: str) -> str | None:
         ("penalty", _PENALTY_ASKED),
         ("score", _SCORE_ASKED),
         ("money", _MONEY_ASKED),
+        ("difference", _DIFFERENCE_ASKED),
     ):
         if asked.search(question):
             return measure
@@ -404,6 +414,9 @@ def _number_states(text: str, span: Span, measure: str, ages: set[int]) -> bool:
     """Whether the number `span` of `text` is the `measure` asked for (`ages`: where "Name (70)" ages end)."""
     if measure == "money":
         return _MONEY.search(text[span.start : span.end + 12]) is not None
+    if measure == "difference":
+        after = text[span.start : span.end + 12]
+        return _DIFFERENCE.search(after) is not None or _MONEY.search(after) is not None
     if measure in _COUNTED_NEAR:
         return _COUNTED_NEAR[measure].search(text[max(0, span.start - _NEAR) : span.end + _NEAR]) is not None
     if measure == "age":
