@@ -588,9 +588,17 @@ Consumentenbond. Het prijsverschil met gewone producten is nog maar 60 procent.
 """
 
 
+NETWORKS = """# Mobiele netwerken getest
+
+Het Duitse bureau P3 testte de mobiele netwerken opnieuw. Van de duizend punten behaalt T-Mobile er 977. De
+provider wint voor de vierde keer op rij. KPN en Vodafone scoren met 961 en 959 punten nauwelijks lager.
+"""
+
+
 @pytest.fixture(scope="module")
 def news_chain(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Chain:
     texts = {"vaccinatie.md": VACCINATION, "schip.md": SHIP, "schulden.md": DEBTS, "biologisch.md": ORGANIC}
+    texts["netwerken.md"] = NETWORKS
     return _articles_chain(tmp_path_factory.mktemp("news"), texts, embedder)
 
 
@@ -614,3 +622,10 @@ def test_how_much_more_expensive_is_answered_with_the_difference_not_another_num
     assert answer.answered, answer.text
     assert "60 procent" in answer.citations[0].quote
     assert answer.short_answer == "60 procent"
+
+
+def test_a_count_of_someone_else_does_not_answer_how_many_the_named_one_has(news_chain: Chain) -> None:
+    answer = news_chain.invoke("Hoeveel punten haalde T-Mobile?")
+    assert answer.answered, answer.text
+    assert "977" in answer.citations[0].quote
+    assert answer.short_answer != "961"
