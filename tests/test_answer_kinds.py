@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answer.features import with_parts
 from bot.answer.people import age_asked_of, asked_roles, asks_who_named, names_someone, role_names, stated_ages
 from bot.answer.previous import asks_what_next, asks_who_said, quoted_fragments
 from bot.answer.questions import AnswerType, answer_type, followup_type
@@ -471,3 +472,18 @@ def test_the_sentences_of_an_earlier_quote_are_read_back_verbatim() -> None:
 )
 def test_what_came_next_is_recognised(question: str, asks: bool) -> None:
     assert asks_what_next(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("terms", "asked", "found"),
+    [
+        ({"regeringspartij", "fidesz"}, ["partij", "hongarij"], {"partij"}),  # the compound's head
+        ({"vaccinatiecampagn"}, ["campagn", "vaccin"], {"campagn"}),  # not its first part: what it is about
+        ({"aanbod"}, ["bod"], set()),  # too short to tell a part from chance
+        ({"directeur"}, ["directeur"], {"directeur"}),  # the word itself, as before
+    ],
+)
+def test_a_question_word_counts_as_shared_when_it_ends_a_compound(
+    terms: set[str], asked: list[str], found: set[str]
+) -> None:
+    assert with_parts(terms, asked) == terms | found
