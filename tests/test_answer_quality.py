@@ -595,10 +595,17 @@ provider wint voor de vierde keer op rij. KPN en Vodafone scoren met 961 en 959 
 """
 
 
+TRADE = """# India en de VS botsen over handel
+
+India kondigde onlangs hogere heffingen aan op een deel van de import uit de VS. New Delhi wil zelf worden
+uitgesloten van de Amerikaanse heffingen op staal en aluminium.
+"""
+
+
 @pytest.fixture(scope="module")
 def news_chain(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Chain:
     texts = {"vaccinatie.md": VACCINATION, "schip.md": SHIP, "schulden.md": DEBTS, "biologisch.md": ORGANIC}
-    texts["netwerken.md"] = NETWORKS
+    texts |= {"netwerken.md": NETWORKS, "handel.md": TRADE}
     return _articles_chain(tmp_path_factory.mktemp("news"), texts, embedder)
 
 
@@ -629,3 +636,9 @@ def test_a_count_of_someone_else_does_not_answer_how_many_the_named_one_has(news
     assert answer.answered, answer.text
     assert "977" in answer.citations[0].quote
     assert answer.short_answer != "961"
+
+
+def test_a_how_high_question_is_not_answered_by_a_sentence_without_a_number(news_chain: Chain) -> None:
+    # The article talks of the tariffs on steel, but never says how high they are.
+    answer = news_chain.invoke("Hoe hoog zijn de Amerikaanse heffingen op staal?")
+    assert not answer.answered, answer.text

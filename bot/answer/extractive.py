@@ -231,11 +231,11 @@ def _asked_measure(evidence: Evidence) -> str | None:
 
 
 def _states_what_is_asked(evidence: Evidence, best: Candidate, same_language: bool = True) -> bool:
-    """False when the question asks a measure (an amount of money, an age, deaths, a penalty ...) or a count
-    ("Hoeveel troepen ...?") and neither the best sentence nor the next one (quoted with it when the best lacks
-    the fact) states it, or asks who holds
-    an office that neither they nor the sentence before name (a question in the articles' language: the word for
-    the office is spelt as they spell it); True otherwise."""
+    """False when the question asks a measure (an amount of money, an age, deaths, a penalty ...) or a number
+    ("Hoeveel troepen ...?", "Hoe hoog ...?") and neither the best sentence nor the next one (quoted with it when
+    the best lacks the fact) states it, asks why and no cause stands near, or asks who holds an office that
+    neither they nor the sentence before name (a question in the articles' language: the word for the office
+    is spelt as they spell it); True otherwise."""
     near = [c for c in (_preceding(evidence, best), best, _following(evidence, best)) if c is not None]
     asks = evidence.kind is AnswerType.PERSON and same_language and asked_office(evidence.question) is not None
     offices = asked_roles(evidence.question) if asks else ()
@@ -248,8 +248,9 @@ def _states_what_is_asked(evidence: Evidence, best: Candidate, same_language: bo
         return False
     measure = _asked_measure(evidence)
     if measure is None:
-        # "Hoeveel troepen ...?" and no new number in the sentence or the next: a count is asked, none is given.
-        return not counted_words(evidence.question) or any(c.spans for c in near[near.index(best) :])
+        # "Hoeveel troepen ...?" / "Hoe hoog zijn de heffingen?" and no new number in the sentence or the next:
+        # a number is asked, none is given.
+        return evidence.kind is not AnswerType.NUMBER or any(c.spans for c in near[near.index(best) :])
     return any(states_measure(c.text, c.spans, measure) for c in near[near.index(best) :])
 
 
