@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage
 
-from bot.answer.types import Turn
+from bot.answer.types import Answer, Turn
 from bot.deadline import run_within
 from bot.llmcache import LlmCache, cached_call
 
@@ -23,6 +23,8 @@ _ANAPHORA = frozenset(
     "hij zij ze hem haar hun hen daar daarvan daarover erover he she they him her them his their".split()
 )
 _CONTINUATIONS = ("en ", "maar ", "and ", "but ", "what about", "en wat", "wat nog", "waarom", "why", "ook ")
+_PERSONS = frozenset("hij zij hem haar he she him her".split())  # a person the earlier answer may have named
+_ASKS_WHO = re.compile(r"\W*(?:(?:en|and|met|van|aan|voor|with|to)\s+)*(?:wie|who|whom)\b", re.IGNORECASE)
 # "bij dat bedrijf", "van die stichting", "in this city": a thing named before, pointed at.
 _POINTED = re.compile(
     r"\b(?:bij|van|in|over|met|voor|aan|door|op|naar|uit|tegen|at|of|in|about|with|for|from|by|to)\s+"
@@ -42,7 +44,15 @@ def condense(question: str, history: Sequence[Turn]) -> str:
         or question.lower().lstrip().startswith(_CONTINUATIONS)
         or _POINTED.search(question) is not None
     )
-    return f"{history[-1].question} {question}" if follow_up else question
+    if not follow_up:
+        return question
+    earlier = history[-1]
+    named = Answer.short_of(earlier.answer) if _ASKS_WHO.match(earlier.question) else None
+    if named and any(w in _PERSONS for w in words):
+        # "Wie is de president van Wit-Rusland?" answered "Aleksandr Loekasjenko — “...”", then "Hoe oud is
+        # hij?": he is the one the answer named; the query names him after the earlier question.
+        return f"{earlier.question} {named} {question}"
+    return f"{earlier.question} {question}"
 
 
 @dataclass

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.answer.types import NOT_IN_ARTICLES, Turn
+from bot.answer.types import NOT_IN_ARTICLES, Answer, Turn
 from bot.chain import Chain, condense
 from tests.conftest import ARTICLE_TEXT
 
@@ -101,6 +101,29 @@ def test_a_new_topic_is_not_glued_to_the_previous_turn() -> None:
 def test_a_question_pointing_at_what_the_previous_turn_named_is_a_follow_up(question: str, follows: bool) -> None:
     history = [Turn("Welk ander ruimtevaartbedrijf ging eerder failliet?")]
     assert (condense(question, history) != question) is follows
+
+
+@pytest.mark.parametrize(
+    ("earlier", "answer", "named"),
+    [
+        ("Wie is de president van Wit-Rusland?", "Aleksandr Loekasjenko — “... president ...” [1]", True),
+        ("Met wie sprak Loekasjenko?", "Diana Panchenko — “... journaliste Diana Panchenko.” [1]", True),
+        ("Wanneer begon de oorlog?", "februari 2022 — “... in februari 2022.” [1]", False),  # no one asked for
+        ("Wie is de president van Wit-Rusland?", "Dat staat niet in de artikelen die ik ken.", False),
+    ],
+)
+def test_he_or_she_after_a_who_question_is_the_one_its_answer_named(earlier: str, answer: str, named: bool) -> None:
+    query = condense("Hoe oud is hij?", [Turn(earlier, answer)])
+    assert query.startswith(earlier) and query.endswith("Hoe oud is hij?")
+    assert Answer.short_of(answer) in query if named else query == f"{earlier} Hoe oud is hij?"
+
+
+def test_how_old_is_he_after_who_is_answers_with_the_named_persons_age(sample_chain: Chain) -> None:
+    earlier = sample_chain.invoke("Wie is de president van Wit-Rusland?")
+    assert earlier.short_answer == "Aleksandr Loekasjenko"
+    answer = sample_chain.invoke("Hoe oud is hij?", [Turn(earlier.question, earlier.text)])
+    assert answer.answered, answer.text
+    assert answer.short_answer == "68"
 
 
 def test_english_question_retrieves_the_dutch_passage(sample_chain: Chain) -> None:

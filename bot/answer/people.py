@@ -38,7 +38,10 @@ def age_asked_of(question: str, query: str = "") -> list[str]:
     if match.group("pronoun"):
         earlier = earlier_turn(question, query)
         if _ASKS_WHO.match(earlier):
-            return []  # "Met wie sprak hij? Hoe oud is zij?": she is the answer ("Wie is Poetin?" names him)
+            # "Met wie sprak hij? Hoe oud is zij?": she is the answer ("Wie is Poetin?" names him), named after the
+            # earlier question when its answer led with her name (bot/condense.py), else unknown.
+            answered = earlier.partition("?")[2]
+            return next((m.group().split() for m in _NAME_RUN.finditer(answered)), [])
         # The earlier question's first name, not its first word ("Wat wilde Poetin van Loekasjenko?" -> Poetin).
         return next((m.group().split() for m in _NAME_RUN.finditer(earlier) if m.start() > 0), [])
     return [w for w in match.group("name").split() if w[0].isupper()]

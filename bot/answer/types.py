@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -9,6 +10,8 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from index.passages import Passage
     from index.retrieve import Hit
+
+_SHORT_LEAD = re.compile(r"^([^—“\n]{1,80}) — “")  # `Answer.quoting`'s "short — “quote” [1]"
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,13 @@ class Answer:
         shown = shown or citation.quote
         text = f"{short} — “{shown}” [1]" if short else f"{shown} [1]"
         return cls(question, text, True, [citation], language=language, query=query, short_answer=short)
+
+    @staticmethod
+    def short_of(text: str) -> str | None:
+        """The short answer an answer's text leads with (`short — “...” [1]`, as `quoting` writes it), if any:
+        what a later "Hoe oud is hij?" may point at."""
+        match = _SHORT_LEAD.match(text)
+        return match.group(1) if match else None
 
     @classmethod
     def not_in_articles(
