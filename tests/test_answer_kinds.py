@@ -25,6 +25,9 @@ DUTCH = [
     ("Van wie kwam het idee?", AnswerType.PERSON),
     ("Waar stationeerde Moskou kernwapens?", AnswerType.PLACE),
     ("In welke stad landde Guaidó?", AnswerType.PLACE),
+    ("Welke gebieden noemt Loekasjenko?", AnswerType.PLACE),  # plurals ask the same kind
+    ("Welke supermarkt is het goedkoopst?", AnswerType.ORGANISATION),
+    ("Welke partijen eisten uitsluiting?", AnswerType.ORGANISATION),
     ("Welke partij won de verkiezingen?", AnswerType.ORGANISATION),
     ("Voor welke club speelt Huntelaar?", AnswerType.ORGANISATION),
     ("Waarom staakten de leerlingen?", AnswerType.REASON),
@@ -45,6 +48,8 @@ ENGLISH = [
     ("When did the war start?", AnswerType.DATE),
     ("In what year was Tesla born?", AnswerType.DATE),
     ("Who interviewed Lukashenko?", AnswerType.PERSON),
+    ("Which regions must be discussed?", AnswerType.PLACE),
+    ("Which newspapers reported it?", AnswerType.ORGANISATION),
     ("Which journalist did he talk to?", AnswerType.PERSON),
     ("Where has Moscow stationed nuclear weapons?", AnswerType.PLACE),
     ("Which country did he visit?", AnswerType.PLACE),

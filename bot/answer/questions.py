@@ -38,20 +38,23 @@ _PERSON_NOUNS_EN = (
     r"owner|quarterback|khan"
 )
 _PLACE_NOUNS_NL = (
-    r"land|landen|stad|steden|plaats|provincie|regio|gemeente|dorp|straat|ziekenhuis|gebouw|continent|staat|"
-    r"rivier|gebied|wijk|haven|eiland|locatie|stadion|kant|richting|berg|zee|meer"
+    r"land|landen|stad|steden|plaats|plaatsen|provincie|provincies|regio|gemeente|gemeenten|gemeentes|dorp|dorpen|"
+    r"straat|straten|ziekenhuis|gebouw|continent|staat|staten|rivier|gebied|gebieden|wijk|wijken|haven|eiland|"
+    r"eilanden|locatie|locaties|stadion|kant|richting|berg|zee|meer"
 )
 _PLACE_NOUNS_EN = (
-    r"country|countries|city|cities|town|place|province|region|state|village|street|hospital|building|continent|"
-    r"river|area|district|port|island|location|stadium|side|direction|mountain|sea|lake"
+    r"country|countries|city|cities|towns?|places?|provinces?|regions?|states?|villages?|streets?|hospital|building|"
+    r"continent|rivers?|areas?|districts?|port|islands?|locations?|stadium|side|direction|mountain|sea|lake"
 )
 _ORG_NOUNS_NL = (
-    r"organisatie|partij|bedrijf|club|ploeg|team|krant|omroep|bank|universiteit|instelling|groep|vereniging|"
-    r"firma|merk|fractie|school|zender|maatschappij|instituut|ministerie|regering|dienst|vakbond|netwerk|leger"
+    r"organisatie|organisaties|partij|partijen|bedrijf|bedrijven|club|ploeg|team|krant|kranten|omroep|bank|"
+    r"universiteit|instelling|groep|vereniging|firma|merk|fractie|school|zender|maatschappij|instituut|ministerie|"
+    r"regering|dienst|vakbond|netwerk|leger|supermarkt|supermarkten|provider|winkel|winkels"
 )
 _ORG_NOUNS_EN = (
-    r"organi[sz]ation|party|company|firm|club|team|newspaper|network|broadcaster|bank|university|institution|"
-    r"group|association|brand|school|channel|institute|ministry|government|agency|union|army|corporation|league"
+    r"organi[sz]ations?|party|parties|company|companies|firm|club|team|newspapers?|network|broadcaster|bank|"
+    r"university|institution|group|association|brand|school|channel|institute|ministry|government|agency|union|"
+    r"army|corporation|league|supermarket|provider|shop|store"
 )
 _TIME_NOUNS_NL = r"jaar|jaren|maand|eeuw|decennium|periode|seizoen|dag|datum|tijdstip|week|uur|tijd|jaartal|dynastie"
 _TIME_NOUNS_EN = r"year|years|month|century|decade|period|season|day|date|time|week|hour|era|dynasty"
