@@ -72,8 +72,9 @@ _ABBREVIATIONS = frozenset(
 )
 
 # A sentence ends at . ! ? or … (plus closing quotes/brackets) followed by whitespace and
-# something that can start a sentence: an upper-case letter, a digit or an opening quote.
-_BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-ZÀ-ÖØ-Þ0-9])")
+# something that can start a sentence: an upper-case letter, a digit or an opening quote (Dutch news opens a
+# quote with ",,": "Waarom zo trapsgewijs? ,,Omdat er niet genoeg vaccin is").
+_BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+(?:,,|[\"“‘'(\[])?[A-ZÀ-ÖØ-Þ0-9])")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

@@ -51,6 +51,7 @@ def test_article_text_is_kept(paragraph: str) -> None:
         ("Dr. Jansen kwam. Hij bleef.", ["Dr. Jansen kwam.", "Hij bleef."]),
         ("Op 24 feb. 2022 begon het. Niemand wist het.", ["Op 24 feb. 2022 begon het.", "Niemand wist het."]),
         ("Waarom? Daarom.", ["Waarom?", "Daarom."]),
+        ("Waarom zo laat? ,,Omdat het moest'', zegt hij.", ["Waarom zo laat?", ",,Omdat het moest'', zegt hij."]),
         (
             "Je ziet de Zr. Ms. Karel Doorman. Het schip is 205 meter.",
             ["Je ziet de Zr. Ms. Karel Doorman.", "Het schip is 205 meter."],
