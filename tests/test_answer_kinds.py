@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from bot.answer.features import with_parts
-from bot.answer.people import age_asked_of, asked_roles, asks_who_named, names_someone, role_names, stated_ages
+from bot.answer.people import (
+    age_asked_of,
+    asked_roles,
+    asks_who_named,
+    names_someone,
+    role_names,
+    stated_ages,
+    without_adjectives,
+)
 from bot.answer.previous import asks_what_next, asks_who_said, quoted_fragments
 from bot.answer.questions import AnswerType, answer_type, followup_type
 from bot.answer.spans import asked_measure, counted_spans, counted_words, find_spans, new_spans, states_measure
@@ -492,3 +500,19 @@ def test_a_question_word_counts_as_shared_when_it_ends_a_compound(
     terms: set[str], asked: list[str], found: set[str]
 ) -> None:
     assert with_parts(terms, asked) == terms | found
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Voor de Amsterdamse Verberne is het uniek.",
+            "Verberne",
+        ),  # 'Voor de' opens the sentence, 'Amsterdamse' describes
+        ("Volgens de Amsterdamse burgemeester Femke Halsema is het tijd.", "Femke Halsema"),
+        ("Dat zei Jan de Vries gisteren.", "Jan de Vries"),  # a particle inside a name stays
+    ],
+)
+def test_a_persons_name_without_the_words_before_it(text: str, name: str) -> None:
+    people = [without_adjectives(s).text for s in find_spans(text) if s.kind is AnswerType.PERSON]
+    assert name in people

@@ -26,6 +26,7 @@ from bot.answer.people import (
     names_someone,
     role_names,
     stated_ages,
+    without_adjectives,
 )
 from bot.answer.questions import AnswerType, followup_type
 from bot.answer.spans import (
@@ -372,7 +373,7 @@ def short_answer(best: Candidate, evidence: Evidence) -> Span | None:
         year = evidence.kind is AnswerType.NUMBER and YEAR.fullmatch(span.text) is not None
         return far + (200 if year else 0) - (10 if " " in span.text else 0)
 
-    span = min(spans, key=distance)
+    span = without_adjectives(min(spans, key=distance))
     return replace(span, text=best.text[span.start : span.end])
 
 

@@ -161,7 +161,7 @@ def _office_before_name(roles: tuple[str, ...]) -> re.Pattern[str]:
 # A capitalised Dutch adjective of a country or people ("Russische", "Wit-Russische", "Amerikaanse",
 # "Nederlandse", "Chinese", "Franse", "Britse", "Poolse", and "Wit-Russisch grondgebied"): it describes, it names
 # no one.
-_ADJECTIVE = re.compile(r"^[A-ZÀ-Ý][\w-]{2,}(?:ische|isch|sche|aanse|aans|anse|ense|ese|tse|lse|ndse)$")
+_ADJECTIVE = re.compile(r"^[A-ZÀ-Ý][\w-]{2,}(?:ische|isch|sche|aanse|aans|anse|ense|ese|tse|lse|ndse|mse|gse|wse)$")
 # "Wie is Loekasjenko?": the question gives the name and asks what the person is, which no name answers.
 _WHO_IS_NAMED = re.compile(r"^\W*(?:en\s+)?(?i:wie|who)\s+(?i:is|was|zijn|waren|are|were)\s+[A-ZÀ-Ý][^?]*\??\s*$")
 
@@ -176,6 +176,15 @@ def without_title(span: Span) -> Span:
     if title is None:
         return span
     return replace(span, start=span.start + title.end(), text=span.text[title.end() :])
+
+
+def without_adjectives(span: Span) -> Span:
+    """A name span without the adjectives of a place or people before the name ("Amsterdamse Verberne" ->
+    "Verberne", "Wit-Russische president" is no name to begin with)."""
+    start, rest = span.start, span.text
+    while (first := re.match(r"(\S+)\s+", rest)) and _ADJECTIVE.search(first.group(1)):
+        start, rest = start + first.end(), rest[first.end() :]
+    return span if rest == span.text else replace(span, start=start, text=rest)
 
 
 def names_someone(span: Span, text: str) -> bool:

@@ -153,6 +153,9 @@ def find_spans(text: str) -> list[Span]:
             if " " not in word:
                 continue
             s += len(first) + 1
+            # ... and the particles after it: "Voor de Amsterdamse Verberne" names "Amsterdamse Verberne".
+            while lead := re.match(r"(?:van|de|der|den|het|ter|ten|von|la|le|du|di|da|of|the|and|en)\s+", text[s:e]):
+                s += lead.end()
             word = text[s:e]
         if _DATE.fullmatch(word):
             continue
