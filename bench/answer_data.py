@@ -10,7 +10,7 @@ situation of a reader who indexed one news article (the sample), where every pas
 story and an index's word statistics come from a few passages.
 
 News: all 200 Dutch news articles of ../shared/bench are indexed; `bench/news_questions.json` holds our
-own questions about 18 of them (short evidence quotes only, never article texts).
+own questions about 21 of them (short evidence quotes only, never article texts).
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def write_news_articles(folder: Path) -> int:
 
 
 def news_questions() -> list[Question]:
-    """Our own questions about 18 news articles (bench/news_questions.json)."""
+    """Our own questions about 21 news articles (bench/news_questions.json)."""
     spec = json.loads(NEWS_QUESTIONS.read_text(encoding="utf-8"))
     out = []
     for article in spec["articles"]:

@@ -93,8 +93,8 @@ GROUPS = [
     ),
     ("XQuAD-NL test half, English", lambda r: r["set"] == "xquad" and r["half"] == "test" and r["language"] == "en"),
     ("News, test half, Dutch", lambda r: r["set"] == "news" and r["half"] == "test" and r["language"] == "nl"),
-    ("News, all 18 articles, Dutch", lambda r: r["set"] == "news" and r["language"] == "nl"),
-    ("News, all 18 articles, English", lambda r: r["set"] == "news" and r["language"] == "en"),
+    ("News, all 21 articles, Dutch", lambda r: r["set"] == "news" and r["language"] == "nl"),
+    ("News, all 21 articles, English", lambda r: r["set"] == "news" and r["language"] == "en"),
 ]
 
 

@@ -398,6 +398,7 @@ def test_other_questions_ask_no_measure(question: str) -> None:
         ("Hoeveel leerlingen staakten?", "Twee docenten en een kleine honderd leerlingen staakten.", ["honderd"]),
         ("Hoeveel jihadistische aanslagen waren er?", "Er waren zes aanslagen en 12 arrestaties.", ["zes"]),
         ("Hoeveel onderscheppingen had de verdediging?", "Ze leidde de NFL in onderscheppingen met 24.", ["24"]),
+        ("Hoeveel zetels heeft de Staten?", "De VVD krijgt tien van de 55 zetels.", ["55 zetels"]),  # the unit counts
         ("How many children died?", "Four children and 2 adults died.", ["Four"]),
         ("Hoeveel procent stemde voor?", "Van de 300 leden stemde 60 procent voor.", []),  # a share, no count
         ("Wanneer staakten de leerlingen?", "Honderd leerlingen staakten in 2019.", []),  # no "hoeveel"

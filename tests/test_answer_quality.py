@@ -594,6 +594,13 @@ Het Duitse bureau P3 testte de mobiele netwerken opnieuw. Van de duizend punten 
 provider wint voor de vierde keer op rij. KPN en Vodafone scoren met 961 en 959 punten nauwelijks lager.
 """
 
+ELECTION = """# Forum wint in Brabant
+
+Forum voor Democratie is de grote winnaar van de verkiezingen in Brabant. De liberalen halen 15,9 procent van
+de stemmen. Alle partijen die het bestuur vormden, verloren. De SP kreeg de grootste klappen en gaat van negen
+naar vijf zetels.
+"""
+
 
 TRADE = """# India en de VS botsen over handel
 
@@ -605,7 +612,7 @@ uitgesloten van de Amerikaanse heffingen op staal en aluminium.
 @pytest.fixture(scope="module")
 def news_chain(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Chain:
     texts = {"vaccinatie.md": VACCINATION, "schip.md": SHIP, "schulden.md": DEBTS, "biologisch.md": ORGANIC}
-    texts |= {"netwerken.md": NETWORKS, "handel.md": TRADE}
+    texts |= {"netwerken.md": NETWORKS, "handel.md": TRADE, "verkiezingen.md": ELECTION}
     return _articles_chain(tmp_path_factory.mktemp("news"), texts, embedder)
 
 
@@ -642,3 +649,9 @@ def test_a_how_high_question_is_not_answered_by_a_sentence_without_a_number(news
     # The article talks of the tariffs on steel, but never says how high they are.
     answer = news_chain.invoke("Hoe hoog zijn de Amerikaanse heffingen op staal?")
     assert not answer.answered, answer.text
+
+
+def test_a_count_of_a_party_named_by_its_acronym_does_not_answer_for_another(news_chain: Chain) -> None:
+    # "De SP ... gaat van negen naar vijf zetels": SP is a name too; the article never says Forum's seats.
+    answer = news_chain.invoke("Hoeveel zetels krijgt Forum voor Democratie?")
+    assert not any(seats in (answer.short_answer or "") for seats in ("negen", "vijf"))

@@ -30,6 +30,7 @@ from bot.answer.people import (
 )
 from bot.answer.questions import AnswerType, followup_type
 from bot.answer.spans import (
+    ACRONYM,
     TEXT_MEASURES,
     YEAR,
     Span,
@@ -216,12 +217,13 @@ def _preceding(evidence: Evidence, best: Candidate) -> Candidate | None:
 def _counts_of_named(evidence: Evidence, candidate: Candidate, names: list[str]) -> bool:
     """Whether a sentence's numbers can count what the question asks of the ones it names: it or a sentence
     next to it names them, or it names no one else ("Hoeveel punten haalde T-Mobile?" is not answered by "KPN
-    en Vodafone scoren met 961 en 959 punten"; "slechts 2.761 mensen meldden zich" may speak of Roche, named
-    two sentences earlier)."""
+    en Vodafone scoren met 961 en 959 punten", nor one about Forum by "De SP gaat naar vijf zetels"; "slechts
+    2.761 mensen meldden zich" may speak of Roche, named two sentences earlier)."""
     near = (_preceding(evidence, candidate), candidate, _following(evidence, candidate))
     if names_all_in(names, " ".join(c.text for c in near if c is not None)):
         return True
-    return not [n for n in question_names(candidate.text) if n[0].isalpha() and not names_all_in([n], " ".join(names))]
+    others = question_names(candidate.text) + ACRONYM.findall(candidate.text)  # ("De SP kreeg ...": a name too)
+    return not [n for n in others if n[0].isalpha() and not names_all_in([n], " ".join(names))]
 
 
 def _asked_measure(evidence: Evidence) -> str | None:

@@ -72,7 +72,7 @@ NAME = re.compile(
     r"\b[A-ZÀ-Ý][\w'’-]*(?:\s+(?:(?:van|de|der|den|het|ter|ten|von|la|le|du|di|da|of|the|and|en)\s+)*"
     r"[A-ZÀ-Ý][\w'’-]*)*"
 )
-_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,6}\b")
+ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,6}\b")
 PLACE_CUE = re.compile(
     r"\b(?:in|naar|uit|te|bij|vanuit|vanaf|richting|nabij|rond|to|from|at|near|into|across)\s+$", re.IGNORECASE
 )
@@ -161,7 +161,7 @@ def find_spans(text: str) -> list[Span]:
             continue
         kinds = _name_kinds(text, s, word)
         spans.extend(Span(kind, s, e, word) for kind in kinds)
-    for m in _ACRONYM.finditer(text):
+    for m in ACRONYM.finditer(text):
         spans.append(Span(AnswerType.ORGANISATION, m.start(), m.end(), m.group()))
     for m in _REASON.finditer(text):
         end = _clause_end(text, m.end())
@@ -468,7 +468,9 @@ def counted_spans(text: str, spans: list[Span], counted: list[str]) -> list[Span
     for span in spans:
         if span.kind is not AnswerType.NUMBER:
             continue
-        after = re.findall(r"\w+", text[span.end : span.end + 60].lower())[:_COUNTED_AFTER]
+        # (the span may hold the noun as its unit: "55 zetels", "vier kinderen")
+        own = re.findall(r"\w+", span.text.lower())[1:]
+        after = own + re.findall(r"\w+", text[span.end : span.end + 60].lower())[:_COUNTED_AFTER]
         # ... or names it just before: "onderscheppingen met 24".
         before = re.findall(r"\w+", text[max(0, span.start - 40) : span.start].lower())[-2:]
         named = before[:1] if len(before) == 2 and before[1] in _COUNT_LINKS else []
