@@ -302,6 +302,8 @@ def test_the_age_stated_after_a_name(names: list[str], text: str, ages: list[str
         ("Wie is de leider van Wit-Rusland?", "presi"),  # a president leads too
         ("Wie is de gearresteerde topvrouw van Huawei?", "topvr"),  # the office asked always counts itself
         ("Wie is de topvrouw van Huawei?", "direc"),
+        ("Wie is de lijsttrekker van de VVD in Brabant?", "lijst"),
+        ("Wie is de fractievoorzitter van de PvdA?", "fract"),
         ("Wie interviewde Loekasjenko?", None),
         ("Welke man werd opgepakt?", None),  # no office
     ],

@@ -94,7 +94,8 @@ _ROLE_NOUNS = (
     r"ambassador|ceo|chief|head|manager|wethouder|schepen|kapitein|captain|curator|bewindvoerder|aanklager|"
     r"rector|hoofdredacteur|redacteur|commandant|bevelhebber|staatssecretaris|secretaris|penningmeester|notaris|"
     r"scheidsrechter|aanvoerder|bondscoach|ombudsman|receiver|prosecutor|secretary|treasurer|referee|commander|"
-    r"editor"
+    r"editor|lijsttrekker|fractievoorzitter|partijleider|partijvoorzitter|gedeputeerde|dijkgraaf|informateur|"
+    r"formateur|hoogleraar|frontrunner"
 )
 _ROLE_ASKED = re.compile(
     rf"\b(?:welke?|wat voor(?: een)?|which|what)\s+(?P<a>{_ROLE_NOUNS})\b"
