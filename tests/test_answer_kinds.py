@@ -519,3 +519,14 @@ def test_a_question_word_counts_as_shared_when_it_ends_a_compound(
 def test_a_persons_name_without_the_words_before_it(text: str, name: str) -> None:
     people = [without_adjectives(s).text for s in find_spans(text) if s.kind is AnswerType.PERSON]
     assert name in people
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Forum voor Democratie is de grote winnaar.", "Forum voor Democratie"),  # not "Democratie"
+        ("Volgens het Centraal Bureau voor de Statistiek groeit de economie.", "Centraal Bureau voor de Statistiek"),
+    ],
+)
+def test_an_organisations_name_with_voor_is_one_name(text: str, name: str) -> None:
+    assert name in [s.text for s in find_spans(text) if s.kind is AnswerType.ORGANISATION]

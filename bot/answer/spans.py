@@ -69,7 +69,7 @@ _NUMBER = re.compile(
 )
 # A run of capitalised words, allowing name particles inside ("Jan van der Berg", "Rijk der Nederlanden").
 NAME = re.compile(
-    r"\b[A-ZÀ-Ý][\w'’-]*(?:\s+(?:(?:van|de|der|den|het|ter|ten|von|la|le|du|di|da|of|the|and|en)\s+)*"
+    r"\b[A-ZÀ-Ý][\w'’-]*(?:\s+(?:(?:van|de|der|den|het|ter|ten|von|la|le|du|di|da|of|the|and|en|voor)\s+)*"
     r"[A-ZÀ-Ý][\w'’-]*)*"
 )
 ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,6}\b")
