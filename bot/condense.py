@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage
 
+from bot.answer.people import asks_who
 from bot.answer.types import Answer, Turn
 from bot.deadline import run_within
 from bot.llmcache import LlmCache, cached_call
@@ -24,7 +25,6 @@ _ANAPHORA = frozenset(
 )
 _CONTINUATIONS = ("en ", "maar ", "and ", "but ", "what about", "en wat", "wat nog", "waarom", "why", "ook ")
 _PERSONS = frozenset("hij zij hem haar he she him her".split())  # a person the earlier answer may have named
-_ASKS_WHO = re.compile(r"\W*(?:(?:en|and|met|van|aan|voor|with|to)\s+)*(?:wie|who|whom)\b", re.IGNORECASE)
 # "bij dat bedrijf", "van die stichting", "in this city": a thing named before, pointed at.
 _POINTED = re.compile(
     r"\b(?:bij|van|in|over|met|voor|aan|door|op|naar|uit|tegen|at|of|in|about|with|for|from|by|to)\s+"
@@ -47,7 +47,7 @@ def condense(question: str, history: Sequence[Turn]) -> str:
     if not follow_up:
         return question
     earlier = history[-1]
-    named = Answer.short_of(earlier.answer) if _ASKS_WHO.match(earlier.question) else None
+    named = Answer.short_of(earlier.answer) if asks_who(earlier.question) else None
     if named and any(w in _PERSONS for w in words):
         # "Wie is de president van Wit-Rusland?" answered "Aleksandr Loekasjenko — “...”", then "Hoe oud is
         # hij?": he is the one the answer named; the query names him after the earlier question.

@@ -611,8 +611,15 @@ uitgesloten van de Amerikaanse heffingen op staal en aluminium.
 
 @pytest.fixture(scope="module")
 def news_chain(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Chain:
-    texts = {"vaccinatie.md": VACCINATION, "schip.md": SHIP, "schulden.md": DEBTS, "biologisch.md": ORGANIC}
-    texts |= {"netwerken.md": NETWORKS, "handel.md": TRADE, "verkiezingen.md": ELECTION}
+    texts = {
+        "vaccinatie.md": VACCINATION,
+        "schip.md": SHIP,
+        "schulden.md": DEBTS,
+        "biologisch.md": ORGANIC,
+        "netwerken.md": NETWORKS,
+        "handel.md": TRADE,
+        "verkiezingen.md": ELECTION,
+    }
     return _articles_chain(tmp_path_factory.mktemp("news"), texts, embedder)
 
 

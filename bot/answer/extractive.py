@@ -16,7 +16,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from bot.answer.features import WORD_MATCH_FEATURES, Candidate, Evidence, FeatureBuilder, names_all_in, question_names
+from bot.answer.features import (
+    WORD_MATCH_FEATURES,
+    Candidate,
+    Evidence,
+    FeatureBuilder,
+    names_all_in,
+    near_text,
+    question_names,
+)
 from bot.answer.model import AnswererModel, Logistic, language_group, load_model
 from bot.answer.people import (
     age_asked_of,
@@ -219,8 +227,7 @@ def _counts_of_named(evidence: Evidence, candidate: Candidate, names: list[str])
     next to it names them, or it names no one else ("Hoeveel punten haalde T-Mobile?" is not answered by "KPN
     en Vodafone scoren met 961 en 959 punten", nor one about Forum by "De SP gaat naar vijf zetels"; "slechts
     2.761 mensen meldden zich" may speak of Roche, named two sentences earlier)."""
-    near = (_preceding(evidence, candidate), candidate, _following(evidence, candidate))
-    if names_all_in(names, " ".join(c.text for c in near if c is not None)):
+    if names_all_in(names, near_text(evidence, candidate)):
         return True
     others = question_names(candidate.text) + ACRONYM.findall(candidate.text)  # ("De SP kreeg ...": a name too)
     return not [n for n in others if n[0].isalpha() and not names_all_in([n], " ".join(names))]
@@ -299,12 +306,12 @@ def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
     if roles and _promote(evidence, ROLE_MARGIN, lambda c: role_names(c.text, roles, evidence.query), any_article=True):
         evidence.ruled = True
         return
+    names = question_names(evidence.query)
     measure = _asked_measure(evidence)
     if measure is not None:
         # "Hoeveel mensen kwamen om?": a close sentence that states a number of deaths (an amount, an age, a
         # penalty ...) answers it; a count before a vague "tientallen". Not from a passage that lacks a name the
         # question gives ("... in the accident in Oss?" is not answered by a tornado's death toll).
-        names = question_names(evidence.query)
 
         def stated(precise: bool) -> Callable[[Candidate], list[Span]]:
             return lambda c: [
@@ -317,7 +324,6 @@ def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
             evidence.ruled = True
             return
     counted = counted_words(evidence.question) if evidence.kind is AnswerType.NUMBER else []
-    names = question_names(evidence.query)
     if counted and _promote(
         evidence,
         COUNTED_MARGIN,

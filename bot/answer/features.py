@@ -197,7 +197,7 @@ def _spelt_in(key: str, text: str) -> bool:
     return key in text or (len(key) >= 6 and key[:5] in text)
 
 
-def _near(evidence: Evidence, best: Candidate) -> str:
+def near_text(evidence: Evidence, best: Candidate) -> str:
     """The best candidate's sentence with the sentences right before and after it in its passage."""
     text = best.hit.passage.text
     starts = sorted(c.start for c in evidence.candidates if c.hit is best.hit and c.end <= best.start)
@@ -351,7 +351,7 @@ class FeatureBuilder:
         lower = passage.text.lower()
         signals = best.hit.signals
         found_names = sum(_name_in(n, lower) for n in names)
-        near = _near(evidence, best).lower()
+        near = near_text(evidence, best).lower()
         # Topic words shared by all retrieved articles say little; the question's other words decide.
         # (Other passages of the best passage's own article are the same story, not competitors.)
         own_terms = own or set(weights)

@@ -26,6 +26,12 @@ _ASKS_WHO = re.compile(
 _NAME_RUN = re.compile(r"[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*)*")  # capitalised words in a row
 
 
+def asks_who(question: str) -> bool:
+    """Whether a question asks who ("Wie interviewde hem?", "Met wie sprak hij?"); not "Wie is Poetin?", which
+    gives the name and asks what he is."""
+    return _ASKS_WHO.match(question) is not None
+
+
 def age_asked_of(question: str, query: str = "") -> list[str]:
     """The words of the name whose age the question asks ("Hoe oud is Jay Jones?" -> ["Jay", "Jones"]); for a
     follow-up ("Hoe oud is hij?") the first name of the earlier question its search `query` starts with, or the
@@ -37,7 +43,7 @@ def age_asked_of(question: str, query: str = "") -> list[str]:
         return name.split() if name and _AGE_OF.search(earlier_turn(question, query)) else []
     if match.group("pronoun"):
         earlier = earlier_turn(question, query)
-        if _ASKS_WHO.match(earlier):
+        if asks_who(earlier):
             # "Met wie sprak hij? Hoe oud is zij?": she is the answer ("Wie is Poetin?" names him), named after the
             # earlier question when its answer led with her name (bot/condense.py), else unknown.
             answered = earlier.partition("?")[2]

@@ -67,11 +67,11 @@ _NUMBER = re.compile(
     rf"|\b(?:{_NUMBER_WORDS})\b(?:\s+(?:{_TIMES})\b)?(?:\s+(?:{_UNITS})\b)?",
     re.IGNORECASE,
 )
-# A run of capitalised words, allowing name particles inside ("Jan van der Berg", "Rijk der Nederlanden").
-NAME = re.compile(
-    r"\b[A-ZÀ-Ý][\w'’-]*(?:\s+(?:(?:van|de|der|den|het|ter|ten|von|la|le|du|di|da|of|the|and|en|voor)\s+)*"
-    r"[A-ZÀ-Ý][\w'’-]*)*"
-)
+_PARTICLES = r"van|de|der|den|het|ter|ten|von|la|le|du|di|da|of|the|and|en"  # inside a name: "Jan van der Berg"
+# A run of capitalised words, allowing name particles inside ("Jan van der Berg", "Rijk der Nederlanden"), and
+# "voor" in an organisation's ("Forum voor Democratie").
+NAME = re.compile(rf"\b[A-ZÀ-Ý][\w'’-]*(?:\s+(?:(?:{_PARTICLES}|voor)\s+)*[A-ZÀ-Ý][\w'’-]*)*")
+_LEADING_PARTICLE = re.compile(rf"(?:{_PARTICLES})\s+")
 ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,6}\b")
 PLACE_CUE = re.compile(
     r"\b(?:in|naar|uit|te|bij|vanuit|vanaf|richting|nabij|rond|to|from|at|near|into|across)\s+$", re.IGNORECASE
@@ -154,8 +154,8 @@ def find_spans(text: str) -> list[Span]:
                 continue
             s += len(first) + 1
             # ... and the particles after it: "Voor de Amsterdamse Verberne" names "Amsterdamse Verberne".
-            while lead := re.match(r"(?:van|de|der|den|het|ter|ten|von|la|le|du|di|da|of|the|and|en)\s+", text[s:e]):
-                s += lead.end()
+            while lead := _LEADING_PARTICLE.match(text, s, e):
+                s = lead.end()
             word = text[s:e]
         if _DATE.fullmatch(word):
             continue
