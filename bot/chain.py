@@ -135,7 +135,14 @@ def build_chain(
         )
         if previous is not None:  # "Wie zegt dat?", "En toen?": about the previous answer's quote, either answerer
             return previous
-        return answerer.answer(state["question"], state["query"], state["hits"], language, state.get("on_partial"))
+        return answerer.answer(
+            state["question"],
+            state["query"],
+            state["hits"],
+            language,
+            state.get("on_partial"),
+            history=state["history"],
+        )
 
     def finish(state: dict) -> Answer:
         result: Answer = state["answer"]

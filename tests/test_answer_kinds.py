@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer.features import with_parts
+from bot.answer.features import names_all_in, question_names, with_parts
 from bot.answer.people import (
     age_asked_of,
     asked_roles,
@@ -530,3 +530,17 @@ def test_a_persons_name_without_the_words_before_it(text: str, name: str) -> Non
 )
 def test_an_organisations_name_with_voor_is_one_name(text: str, name: str) -> None:
     assert name in [s.text for s in find_spans(text) if s.kind is AnswerType.ORGANISATION]
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("Wie was de bemanning van Apollo 1, waarvan ze zelf de naam kozen?", ["Apollo", "1"]),
+        ("Wat gebeurde er in 1817.", ["1817"]),
+        ("Hoeveel kostte het, 1.500,50 euro?", ["1.500,50"]),
+    ],
+)
+def test_a_questions_numbers_are_names_without_the_punctuation_after_them(question: str, names: list[str]) -> None:
+    # "Apollo 1," was looked for as "1,": the sentence "... hun vlucht Apollo 1 te noemen" seemed to lack it.
+    assert question_names(question) == names
+    assert names_all_in(question_names(question)[:2], "Zij noemden hun vlucht Apollo 1 in 1817 of 1.500,50")

@@ -81,6 +81,17 @@ def test_follow_up_uses_the_previous_turn(sample_chain: Chain) -> None:
     _check_citations(answer)
 
 
+def test_a_follow_up_does_not_quote_again_what_the_reader_was_just_shown(sample_chain: Chain) -> None:
+    question, follow_up = "Zou Wit-Rusland kernwapens inzetten?", "En hebben ze nog andere wapens?"
+    unseen = sample_chain.invoke(follow_up, [Turn(question)])  # the earlier answer unknown: its best sentence
+    assert unseen.answered
+    shown = unseen.citations[0].quote
+    answer = sample_chain.invoke(follow_up, [Turn(question, f"“{shown}” [1]")])
+    assert answer.answered, answer.text
+    assert shown not in answer.citations[0].quote and "kernwapens" in answer.citations[0].quote
+    _check_citations(answer)
+
+
 def test_a_new_topic_is_not_glued_to_the_previous_turn() -> None:
     history = [Turn("Zou Wit-Rusland kernwapens gebruiken?")]
     question = "Welke rol speelde Loekasjenko bij de gewapende muiterij van het Wagner-huurleger?"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.answer.features import (
@@ -24,6 +24,7 @@ from bot.answer.features import (
     names_all_in,
     near_text,
     question_names,
+    unquoted,
 )
 from bot.answer.model import AnswererModel, Logistic, language_group, load_model
 from bot.answer.people import (
@@ -50,7 +51,7 @@ from bot.answer.spans import (
     place_cued,
     states_measure,
 )
-from bot.answer.types import Answer, Citation
+from bot.answer.types import Answer, Citation, Turn
 from index.embeddings import Embedder
 from index.lexical import LexicalIndex
 from index.passages import Passage
@@ -115,8 +116,9 @@ class ExtractiveAnswerer:
         rank_candidates(evidence, model.sentence[group])
         return evidence
 
-    def decide(self, question: str, query: str, hits: list[Hit], language: str) -> Decision:
-        """Analyse, then judge whether the best sentence answers the question."""
+    def decide(self, question: str, query: str, hits: list[Hit], language: str, shown: Sequence[str] = ()) -> Decision:
+        """Analyse, then judge whether the best sentence answers the question; `shown`: the answers the reader
+        has just read (a follow-up asks for something they do not say yet)."""
         named = age_asked_of(question, query)
         if named:
             hits = self._stated_age_first(named, hits)
@@ -132,6 +134,8 @@ class ExtractiveAnswerer:
             # "Hoe oud is Poetin?" and a sentence says "Vladimir Poetin (70)": that is the answer, whatever
             # else the sentence is about (a rule, not the model: the model rarely sees such a sentence win).
             return Decision(evidence, stated, 1.0, threshold)
+        if shown and query != question and not evidence.ruled:
+            _not_again(evidence, shown)
         best, *rest = evidence.candidates
         values = self.features.question_features(evidence, best, rest[0] if rest else None)
         probability = Logistic.probability(model.answerable[group].logit(values))
@@ -165,10 +169,17 @@ class ExtractiveAnswerer:
         return [stating, *(h for h in hits if h.passage.id != stating.passage.id)]
 
     def answer(
-        self, question: str, query: str, hits: list[Hit], language: str, on_partial: Callable[[str], None] | None = None
+        self,
+        question: str,
+        query: str,
+        hits: list[Hit],
+        language: str,
+        on_partial: Callable[[str], None] | None = None,
+        *,
+        history: Sequence[Turn] = (),
     ) -> Answer:
         """Quote the answer, with the short answer first where one fits; or refuse, offering a related passage."""
-        decision = self.decide(question, query, hits, language)
+        decision = self.decide(question, query, hits, language, [turn.answer for turn in history[-1:]])
         if not decision.answerable:
             return self.refusal(decision, question, query, language)
         return self.quote(decision, question, query, language)
@@ -208,6 +219,29 @@ class ExtractiveAnswerer:
         if short:
             return Answer.quoting(question, citation, language, query, _window(holder.text, short), short.text)
         return Answer.quoting(question, citation, language, query, " ".join(c.text for c in chosen))
+
+
+def _not_again(evidence: Evidence, shown: Sequence[str]) -> None:
+    """A follow-up is not answered with the sentence the reader has just been shown: a close candidate that
+    says something new goes first ("Zou Wit-Rusland kernwapens inzetten?" quoted "... stationeerde Moskou
+    recent kernwapens ...", and "En hebben ze nog andere wapens?" quoted it again, not "We hebben ook nog iets
+    anders dan kernwapens")."""
+    seen = " ".join(_unquoted_lower(text) for text in shown)
+    best = evidence.candidates[0]
+    if _unquoted_lower(best.text) not in seen:
+        return
+    for candidate in evidence.candidates[1:]:
+        if candidate.score < best.score - REPEAT_MARGIN:
+            return
+        if _unquoted_lower(candidate.text) not in seen and not _asks(candidate):
+            evidence.candidates.remove(candidate)
+            evidence.candidates.insert(0, candidate)
+            return
+
+
+def _unquoted_lower(text: str) -> str:
+    """A sentence as it stands in an answer's quote, whatever quotation marks either has."""
+    return unquoted(text).casefold()
 
 
 def _following(evidence: Evidence, best: Candidate) -> Candidate | None:
@@ -349,6 +383,7 @@ TYPE_MARGIN = 2.0  # logit distance within which a sentence with the asked-for k
 RELATED_SHARE = 0.35  # a refused question's best passage is offered as related above this share of the threshold
 RELATED_COSINE = 0.30  # ... or when its best sentence is this close in meaning (on-topic, but not the fact asked)
 UNSTATED_SHARE = 0.5  # a measure asked (an amount, age, deaths ...), none stated: at most this share of the threshold
+REPEAT_MARGIN = 1.0  # ... and one the reader has not just been shown, for a follow-up
 RUNNER_UP_MARGIN = 0.5  # logit distance within which a second sentence of the same passage is quoted too
 
 

@@ -35,7 +35,7 @@ TYPED = frozenset(
     }
 )
 
-BUILD_VERSION = 10  # bump when `FeatureBuilder.build` changes (bench/train_answerer.py caches its output)
+BUILD_VERSION = 12  # bump when `FeatureBuilder.build` changes (bench/train_answerer.py caches its output)
 
 SENTENCE_FEATURES = (
     "cosine",
@@ -146,7 +146,7 @@ class Evidence:
 
 
 _HYPHENATED = re.compile(r"\w+(?:-\w+)+")  # "Wit-Rusland", "Wagner-muiterij"
-_CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-ZÀ-Ý][\w-]{2,}|\d[\d.,]*)")
+_CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b([A-ZÀ-Ý][\w-]{2,}|\d(?:[\d.,]*\d)?)")
 
 
 # Quotation marks, and Dutch news style's ,, and '' around a quote.

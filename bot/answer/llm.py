@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -17,7 +17,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from bot.answer.checks import AnswerChecker, CheckReport, parse_sentences
-from bot.answer.types import FALLBACK_NOTE, NOT_IN_ARTICLES, Answer, Answerer, Citation
+from bot.answer.types import FALLBACK_NOTE, NOT_IN_ARTICLES, Answer, Answerer, Citation, Turn
 from bot.deadline import DeadlinePassed, remaining, run_within
 from bot.llmcache import LlmCache, cached_call
 from bot.prompts import split_prompt
@@ -114,7 +114,14 @@ class LlmAnswerer:
             raise
 
     def answer(
-        self, question: str, query: str, hits: list[Hit], language: str, on_partial: Partial | None = None
+        self,
+        question: str,
+        query: str,
+        hits: list[Hit],
+        language: str,
+        on_partial: Partial | None = None,
+        *,
+        history: Sequence[Turn] = (),
     ) -> Answer:
         """A checked generated answer, or the extractive one with a note saying why."""
         top = hits[: self.passages]
@@ -128,13 +135,13 @@ class LlmAnswerer:
         except Exception as exc:  # noqa: BLE001 - any model failure means: answer without it
             reason = reason_for(exc)
             log.warning("LLM failed (%s); using the extractive answer", reason)
-            return self._fallback(question, query, hits, language, CheckReport("fallback", reason))
+            return self._fallback(question, query, hits, language, CheckReport("fallback", reason), history)
         checked = self.checker.check(raw, top, language, question=query)
         report = checked.report
         if report.verdict == "refusal":
             return Answer.not_in_articles(question, query, language, answerer="llm", checks=report.to_dict())
         if report.verdict != "ok":
-            return self._fallback(question, query, hits, language, report)
+            return self._fallback(question, query, hits, language, report, history)
         citations = []
         for n, hit in enumerate(checked.hits, start=1):
             citing = [s.text for s in checked.sentences if n in s.cites]
@@ -176,8 +183,16 @@ class LlmAnswerer:
 
         return partial
 
-    def _fallback(self, question: str, query: str, hits: list[Hit], language: str, report: CheckReport) -> Answer:
-        answer = self.fallback.answer(question, query, hits, language)
+    def _fallback(
+        self,
+        question: str,
+        query: str,
+        hits: list[Hit],
+        language: str,
+        report: CheckReport,
+        history: Sequence[Turn] = (),
+    ) -> Answer:
+        answer = self.fallback.answer(question, query, hits, language, history=history)
         answer.answerer = "extractive-fallback"
         answer.checks = report.to_dict()
         answer.note = FALLBACK_NOTE.get(language, FALLBACK_NOTE["nl"])

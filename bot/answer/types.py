@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -132,4 +132,6 @@ class Answerer(Protocol):
         hits: list[Hit],
         language: str,
         on_partial: Callable[[str], None] | None = None,
+        *,
+        history: Sequence[Turn] = (),
     ) -> Answer: ...

@@ -26,12 +26,20 @@ _QUESTION_WORDS = frozenset(
     "kon gaat gaan ging heeft hebben had volgens what which who whom whose when where why how many much did does "
     "was were are has have had can could would should will the and for that this with from into".split()
 )
+# English function words bm25s's short English list lacks ("about", "his", "during" ...): in a question about
+# Dutch articles they match nothing by meaning and only thin out what the question's real words weigh.
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    "about above after again against all also any because been before being below between both down during each "
+    "few further her here hers herself him himself his its itself just more most myself nor now off once only other "
+    "our ours ourselves out over own same she should some than them themselves those through too under until upon "
+    "very while you your yours yourself".split()
+)
 FLOOR, FULL = 0.5, 0.9  # a cosine at or under FLOOR is no match; at or over FULL a full one
 
 
 @cache
 def _ignored() -> frozenset[str]:
-    return frozenset(stopwords("dutch")) | frozenset(stopwords("english")) | _QUESTION_WORDS
+    return frozenset(stopwords("dutch")) | frozenset(stopwords("english")) | _QUESTION_WORDS | _ENGLISH_FUNCTION_WORDS
 
 
 def content_words(text: str) -> list[str]:
