@@ -11,7 +11,7 @@ seen.
 2. answerability model: does the best sentence answer the question (label: answerable and the best
    sentence is in the gold article; for questions with a known answer text, the sentence holds it);
 3. thresholds: on cross-validated probabilities of the tuning data, the lowest threshold per language
-   group that refuses at least TARGET_REFUSED of the unanswerable XQuAD questions and keeps wrong citations
+   group that refuses at least TARGET_REFUSED (per group) of the unanswerable XQuAD questions and keeps wrong citations
    at or under TARGET_WRONG, on the whole index and on the one-article indexes each.
 
 The answerability models leave out the retrieval z-scores (INDEX_RELATIVE_FEATURES): the same answer scores
@@ -22,7 +22,8 @@ Usage: python -m bench.train_answerer [--out PATH] [--groups nl,other] [--keep-s
 `--groups nl` retrains only the questions in the articles' language and keeps the other group's models and
 threshold from the model file at --out; `--keep-sentence` also keeps the retrained groups' sentence models
 from that file and fits only their answerability models (and thresholds) on the sentences those pick. The
-shipped file: the model file of commit 83496e6, then `--groups nl --keep-sentence` (the lemmatising tokenizer).
+shipped file: the model file of commit 83496e6 (its other-language models and threshold), then `--groups nl`
+(both Dutch models, with the features that match words by meaning).
 """
 
 from __future__ import annotations
@@ -50,7 +51,6 @@ from bot.answer.features import (
     QUESTION_FEATURES,
     SAME_SPELLING_FEATURES,
     SENTENCE_FEATURES,
-    WORD_MATCH_FEATURES,
     Candidate,
     Evidence,
     FeatureBuilder,
@@ -62,7 +62,9 @@ from bot.chain import Chain
 from bot.condense import condense
 
 XQUAD_SETS = ("xquad", "xquad-topic")  # right = the gold paragraph cited first (no answer text needed)
-TARGET_REFUSED = 0.82
+# Per language group. Dutch 0.85: with its word-matching features the Dutch model at 0.82 answered 10 of the 34
+# unanswerable tuning news questions (news do not choose the threshold) and a sample question it does not answer.
+TARGET_REFUSED = {"nl": 0.85, "other": 0.82}
 TARGET_WRONG = 0.03
 NEWS_WEIGHT = 4.0
 GROUPS = ("nl", "other")
@@ -126,18 +128,17 @@ def fit(
 
 
 def feature_sets(group: str, index_relative: bool = False) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The sentence and answerability features of a language group. Matching words by meaning (the
-    "soft" features) is for questions in another language than the articles': in the articles' own
-    language shared words already say it, and on our own Dutch questions it made both models worse.
-    Whether the question's names occur near the quoted sentence is for questions in the articles' language:
-    across languages names are spelt differently ("Warsaw", "Warschau"), and cross-validated on the tuning
-    half it did not help there."""
+    """The sentence and answerability features of a language group. Both groups match words by meaning (the
+    "soft" features): across languages shared words say little, and in the articles' own language a paraphrase
+    ("VK" / "Verenigd Koninkrijk", "sociaal beleid" / "sociale politiek") shares few of them (cross-validated on
+    the tuning half with the sentence model refit in each fold too, Dutch cited right 0.896 -> 0.910 at the
+    refusal target). Whether the question's names occur near the quoted sentence is for questions in the
+    articles' language: across languages names are spelt differently ("Warsaw", "Warschau"), and cross-validated
+    on the tuning half it did not help there."""
     question = tuple(f for f in QUESTION_FEATURES if index_relative or f not in INDEX_RELATIVE_FEATURES)
     if group == "other":
         return SENTENCE_FEATURES, tuple(f for f in question if f not in SAME_SPELLING_FEATURES)
-    return tuple(f for f in SENTENCE_FEATURES if f not in WORD_MATCH_FEATURES), tuple(
-        f for f in question if f not in WORD_MATCH_FEATURES
-    )
+    return SENTENCE_FEATURES, question
 
 
 def train_sentence(samples: list[Sample], features: tuple[str, ...] = SENTENCE_FEATURES) -> Logistic:
@@ -179,7 +180,7 @@ def answer_rows(
 
 
 def choose_threshold(
-    p: np.ndarray, outcome: list[tuple[str, str, str]], sets: tuple[str, ...] = XQUAD_SETS
+    p: np.ndarray, outcome: list[tuple[str, str, str]], sets: tuple[str, ...] = XQUAD_SETS, target: float = 0.82
 ) -> tuple[float, list[list[object]]]:
     """The lowest threshold meeting the refusal and wrong-citation targets on every XQuAD set; the curve (all of
     them together) as table rows.
@@ -203,7 +204,7 @@ def choose_threshold(
         right, wrong, refused = rates(np.isin(names, sets), t)
         table.append([f"{t:.3f}", f"{right:.3f}", f"{wrong:.3f}", f"{refused:.3f}"])
         each = [rates(names == name, t) for name in sets if (names == name).any()]
-        if chosen is None and all(r >= TARGET_REFUSED and w <= TARGET_WRONG for _, w, r in each):
+        if chosen is None and all(r >= target and w <= TARGET_WRONG for _, w, r in each):
             chosen = float(t)
     return (chosen if chosen is not None else 0.5), table
 
@@ -269,11 +270,11 @@ def main() -> None:
         x, y, outcome = answer_rows(mine, sentence[group], question_names)
         answerable[group] = fit(x, y, question_names)
         p = cross_validated(x, y, [topic for _, _, topic in outcome], question_names)
-        thresholds[group], table = choose_threshold(p, outcome)
+        thresholds[group], table = choose_threshold(p, outcome, target=TARGET_REFUSED[group])
         print(f"\n{group}: {len(y)} questions, threshold {thresholds[group]:.3f} (cross-validated on the tuning half)")
         print_table(["threshold", "cited right", "cited wrong", "unanswerable refused"], table)
         for name in XQUAD_SETS:
-            _, rows = choose_threshold(p, outcome, (name,))
+            _, rows = choose_threshold(p, outcome, (name,), TARGET_REFUSED[group])
             row = next(r for r in rows if float(str(r[0])) == thresholds[group])
             print(f"  {name} at {thresholds[group]:.3f}: right {row[1]}, wrong {row[2]}, unanswerable refused {row[3]}")
         weights = sorted(zip(question_names, answerable[group].weights, strict=True), key=lambda t: -abs(t[1]))

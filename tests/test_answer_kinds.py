@@ -544,3 +544,25 @@ def test_a_questions_numbers_are_names_without_the_punctuation_after_them(questi
     # "Apollo 1," was looked for as "1,": the sentence "... hun vlucht Apollo 1 te noemen" seemed to lack it.
     assert question_names(question) == names
     assert names_all_in(question_names(question)[:2], "Zij noemden hun vlucht Apollo 1 in 1817 of 1.500,50")
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "condition"),
+    [
+        (
+            "De dictator zei dat hij alle middelen zou inzetten als zijn land wordt aangevallen.",
+            "En wanneer zou hij ze inzetten?",
+            "als zijn land wordt aangevallen",
+        ),
+        ("De brug gaat open zodra de keuring klaar is.", "Wanneer zal de brug opengaan?", "zodra de keuring klaar is"),
+        ("They would strike if the border were crossed.", "When would they strike?", "if the border were crossed"),
+        # "als" as "as" is no condition; a question when something happened asks a date, not a condition
+        ("Wit-Rusland wordt als één van de nauwste bondgenoten beschouwd.", "Wanneer zou hij ze inzetten?", None),
+        ("Hij zou ze inzetten als zijn land wordt aangevallen.", "Wanneer begon de oorlog?", None),
+    ],
+)
+def test_a_question_when_something_would_happen_is_answered_by_a_condition(
+    text: str, question: str, condition: str | None
+) -> None:
+    spans = [s.text for s in new_spans(text, AnswerType.DATE, question)]
+    assert spans == ([condition] if condition else [])

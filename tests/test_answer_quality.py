@@ -29,11 +29,7 @@ PARAPHRASES = [
     ("Wie interviewde Loekasjenko?", "Diana Panchenko"),
     ("Hoe werd een escalatie van de Wagner-muiterij vermeden?", "bemiddeling"),
     ("What did he say about nuclear weapons?", "kernwapens"),
-    pytest.param(
-        "Met wie sprak Loekasjenko in het interview?",
-        "Diana Panchenko",
-        marks=pytest.mark.xfail(strict=True, reason=REFUSED_SINCE_COS_MARGIN),
-    ),
+    ("Met wie sprak Loekasjenko in het interview?", "Diana Panchenko"),  # answered again since the Dutch refit
     ("Wat vreesde het Russische staatshoofd van het Westen?", "mes in de rug"),
 ]
 
@@ -232,7 +228,8 @@ def test_an_unrelated_question_gets_no_related_passage(sample_chain: Chain) -> N
 def test_a_follow_up_is_answered_like_the_question_asked_in_full(
     sample_chain: Chain, previous: str, follow_up: str, evidence: str
 ) -> None:
-    answer = sample_chain.invoke(follow_up, [Turn(previous)])
+    # asked after the chain's own answer to the earlier question, as a reader asks it
+    answer = sample_chain.invoke(follow_up, [Turn(previous, sample_chain.invoke(previous).text)])
     assert answer.answered, answer.text
     assert any(evidence in c.text for c in answer.citations)
 

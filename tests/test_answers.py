@@ -77,6 +77,7 @@ def test_follow_up_uses_the_previous_turn(sample_chain: Chain) -> None:
     assert answer.query.startswith("Zou Wit-Rusland kernwapens gebruiken?")
     assert answer.answered
     assert "als zijn land wordt aangevallen" in answer.citations[0].quote
+    assert answer.short_answer == "als zijn land wordt aangevallen"  # when it would: the condition, first
     assert answer.citations[0].section == "Kernwapens"
     _check_citations(answer)
 

@@ -171,7 +171,7 @@ def test_a_question_gets_a_cited_answer_and_the_source_button_shows_the_passage(
 
 
 def test_follow_ups_use_history_which_survives_a_restart_and_reset_clears_it(setup: Setup) -> None:
-    follow_up = "En tegen wie?"
+    follow_up = "En wanneer zou hij ze inzetten?"
 
     async def first(api: BotApi) -> None:
         api.push(message("Zou Wit-Rusland kernwapens gebruiken?"))
@@ -182,7 +182,7 @@ def test_follow_ups_use_history_which_survives_a_restart_and_reset_clears_it(set
     async def after_restart(api: BotApi) -> None:
         api.push(message(follow_up))
         answer = (await replies(api, 1))[0]["text"]
-        assert "[1]" in answer and "kernwapens" in answer
+        assert "[1]" in answer and "als zijn land wordt aangevallen" in answer
         api.push(message("/reset"))
         await replies(api, 1, count=2)
         api.push(message(follow_up))

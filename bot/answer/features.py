@@ -35,7 +35,7 @@ TYPED = frozenset(
     }
 )
 
-BUILD_VERSION = 12  # bump when `FeatureBuilder.build` changes (bench/train_answerer.py caches its output)
+BUILD_VERSION = 13  # bump when `FeatureBuilder.build` changes (bench/train_answerer.py caches its output)
 
 SENTENCE_FEATURES = (
     "cosine",

@@ -273,6 +273,27 @@ YEAR = re.compile(r"(?:1[0-9]|20)\d\d")  # a year, as a number span's whole text
 _DAY_OF_MONTH = re.compile(rf"\s+(?:{_MONTHS})\b", re.IGNORECASE)
 
 
+# "Wanneer zou hij ze inzetten?" asks on what condition, not on what day: "als zijn land wordt aangevallen".
+_WHEN_WOULD = re.compile(r"\b(?:wanneer|when)\s+(?:zou|zouden|zal|zullen|would|will)\b", re.IGNORECASE)
+_CONDITION = re.compile(
+    r"\b(?:als(?= (?:zijn|haar|hun|de|het|ze|zij|hij|we|wij|je|jij|u|men|er|iemand)\b)|zodra|indien|tenzij|"
+    r"if|once|unless)\b",
+    re.IGNORECASE,
+)
+
+
+def condition_spans(text: str, question: str) -> list[Span]:
+    """For a question when something would happen, the conditions `text` states ("als zijn land wordt
+    aangevallen", "zodra de wet er is"), as answers of the date kind; none for other questions."""
+    if not _WHEN_WOULD.search(question):
+        return []
+    return [
+        Span(AnswerType.DATE, m.start(), end, text[m.start() : end])
+        for m in _CONDITION.finditer(text)
+        if (end := _clause_end(text, m.end())) > m.end()
+    ]
+
+
 def new_spans(text: str, kind: AnswerType, known: str) -> list[Span]:
     """Spans of `kind` in `text` that add something: not all of their words occur in `known` (the question)."""
     wanted = COMPATIBLE.get(kind)
@@ -306,6 +327,8 @@ def new_spans(text: str, kind: AnswerType, known: str) -> list[Span]:
                 out.append(span)
         elif not _spellings(name_words(span.text)) & known_names:  # a name sharing a word with the question is
             out.append(span)  # the one it already gave (in either language's spelling)
+    if kind is AnswerType.DATE:
+        out.extend(condition_spans(text, known))
     return out
 
 
