@@ -635,6 +635,24 @@ def test_an_amount_from_another_story_does_not_answer_a_cost_question(news_chain
     assert "100.000" not in answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "amount"),
+    [
+        ("Hoeveel kost een gezin met schulden de samenleving?", "100.000 euro"),
+        ("Hoeveel kost het klimaatakkoord?", None),  # what debts cost is no price of the climate agreement
+    ],
+)
+def test_an_amount_answers_a_cost_question_only_about_what_it_asks_the_price_of(
+    news_chain: Chain, question: str, amount: str | None
+) -> None:
+    answer = news_chain.invoke(question)
+    if amount is None:
+        assert not answer.answered, answer.text
+    else:
+        assert answer.answered, answer.text
+        assert answer.short_answer == amount
+
+
 def test_how_much_more_expensive_is_answered_with_the_difference_not_another_number(news_chain: Chain) -> None:
     answer = news_chain.invoke("Hoeveel duurder zijn biologische producten nu nog?")
     assert answer.answered, answer.text
@@ -659,3 +677,23 @@ def test_a_count_of_a_party_named_by_its_acronym_does_not_answer_for_another(new
     # "De SP ... gaat van negen naar vijf zetels": SP is a name too; the article never says Forum's seats.
     answer = news_chain.invoke("Hoeveel zetels krijgt Forum voor Democratie?")
     assert not any(seats in (answer.short_answer or "") for seats in ("negen", "vijf"))
+
+
+PROVIDER = """# KPN stopt met XS4All
+
+KPN stopt met de provider XS4All, die het in 1998 overnam. De kwart miljoen klanten van XS4All krijgen een
+alternatief als KPN zijn besluit niet terugdraait. Een actiecomité van oud-medewerkers wil een nieuwe provider
+beginnen.
+"""
+
+
+@pytest.fixture(scope="module")
+def provider_chain(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Chain:
+    return _one_article_chain(tmp_path_factory.mktemp("provider"), "provider.md", PROVIDER, embedder)
+
+
+def test_a_count_of_someone_elses_does_not_answer_how_many_the_named_one_has(provider_chain: Chain) -> None:
+    # "De kwart miljoen klanten van XS4All" counts XS4All's customers, though the sentence names KPN too.
+    theirs = provider_chain.invoke("Hoeveel klanten heeft XS4All?")
+    assert theirs.answered and "kwart miljoen klanten" in theirs.citations[0].quote, theirs.text
+    assert not provider_chain.invoke("Hoeveel klanten heeft KPN?").answered

@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from bot.answer.features import (
     WORD_MATCH_FEATURES,
     Candidate,
@@ -52,6 +54,7 @@ from bot.answer.spans import (
     states_measure,
 )
 from bot.answer.types import Answer, Citation, Turn
+from bot.answer.wordmatch import content_words
 from index.embeddings import Embedder
 from index.lexical import LexicalIndex
 from index.passages import Passage
@@ -267,6 +270,39 @@ def _counts_of_named(evidence: Evidence, candidate: Candidate, names: list[str])
     return not [n for n in others if n[0].isalpha() and not names_all_in([n], " ".join(names))]
 
 
+def _counts_anothers(text: str, span: Span, names: list[str]) -> bool:
+    """Whether a count belongs to someone the question does not name: "De kwart miljoen klanten van XS4All ..."
+    counts no customers of KPN, whom the same sentence names later."""
+    owner = _OWNER.match(text, span.end)
+    return bool(names) and owner is not None and not names_all_in([owner.group(1)], " ".join(names))
+
+
+def _speaks_of_what_costs(evidence: Evidence, candidate: Candidate) -> bool:
+    """For a question what something costs, whether the sentence or one next to it speaks of that something:
+    a word of the question that is no name (names are checked apart) and does not ask the price matches one of
+    theirs by meaning ("Hoeveel kost het klimaatakkoord?" is not answered by what problem debts cost, "Hoeveel
+    schuld heeft Mars One?" not by what another company charged; "Hoeveel kosten de werken aan de watertoren?"
+    is answered by "De werken kosten ... 4,2 miljoen euro", the tower named a paragraph before). True when the
+    words were not matched (a model that reads no word matches) or all are names or ask the price."""
+    if not len(evidence.words) or asked_measure(evidence.question) != "money":
+        return True
+    near = [c for c in (_preceding(evidence, candidate), candidate, _following(evidence, candidate)) if c is not None]
+    found = np.max([c.matches for c in near if len(c.matches) == len(evidence.words)] or [np.ones(0)], axis=0)
+    names = {n.lower() for n in question_names(evidence.question)}
+    asked = [
+        i
+        for i, w in enumerate(evidence.words)
+        if evidence.word_weights[i] == 1.0 and w not in _PRICE_WORDS and w not in names
+    ]
+    said = {w for c in near for w in content_words(c.text)}
+    # (or ends a compound of theirs: "reis" in "droomreis", "bedrijf" in "ruimtevaartbedrijf")
+    return (
+        len(found) == 0
+        or not asked
+        or any(found[i] >= MATCHED or any(w.endswith(evidence.words[i]) for w in said) for i in asked)
+    )
+
+
 def _asked_measure(evidence: Evidence) -> str | None:
     """The measure a number question asks for (an amount, an age, deaths ...), or a penalty or score asked by a
     question of any kind; None for others."""
@@ -290,12 +326,20 @@ def _states_what_is_asked(evidence: Evidence, best: Candidate, same_language: bo
         # "Waarom werd het zoeken onderbroken?" and no "omdat", "vanwege", "door" ... around the quote: the
         # sentence tells what happened, not why.
         return False
+    names = question_names(evidence.query)
+    counted = counted_words(evidence.question) if evidence.kind is AnswerType.NUMBER else []
+    counts = [(c, s) for c in near[near.index(best) :] for s in counted_spans(c.text, c.spans, counted)]
+    if counts and names and all(_counts_anothers(c.text, s, names) for c, s in counts):
+        # "Hoeveel klanten heeft KPN?" and the sentence counts "De kwart miljoen klanten van XS4All": another's.
+        return False
     measure = _asked_measure(evidence)
     if measure is None:
         # "Hoeveel troepen ...?" / "Hoe hoog zijn de heffingen?" and no new number in the sentence or the next:
         # a number is asked, none is given.
         return evidence.kind is not AnswerType.NUMBER or any(c.spans for c in near[near.index(best) :])
-    return any(states_measure(c.text, c.spans, measure) for c in near[near.index(best) :])
+    return _speaks_of_what_costs(evidence, best) and any(
+        states_measure(c.text, c.spans, measure) for c in near[near.index(best) :]
+    )
 
 
 def _stated_age(evidence: Evidence, names: list[str]) -> Candidate | None:
@@ -351,7 +395,9 @@ def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
             return lambda c: [
                 s
                 for s in measure_spans(c.text, c.spans, measure)
-                if not (precise and is_vague(s)) and names_all_in(names, c.hit.passage.text)
+                if not (precise and is_vague(s))
+                and names_all_in(names, c.hit.passage.text)
+                and _speaks_of_what_costs(evidence, c)
             ]
 
         if _promote(evidence, MEASURE_MARGIN, stated(True)) or _promote(evidence, MEASURE_MARGIN, stated(False)):
@@ -361,7 +407,11 @@ def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
     if counted and _promote(
         evidence,
         COUNTED_MARGIN,
-        lambda c: counted_spans(c.text, c.spans, counted) if _counts_of_named(evidence, c, names) else [],
+        lambda c: (
+            [s for s in counted_spans(c.text, c.spans, counted) if not _counts_anothers(c.text, s, names)]
+            if _counts_of_named(evidence, c, names)
+            else []
+        ),
     ):
         # "Hoeveel leerlingen ...?": a close sentence with a number of leerlingen, not a number of anything else.
         evidence.ruled = True
@@ -384,7 +434,16 @@ RELATED_SHARE = 0.35  # a refused question's best passage is offered as related 
 RELATED_COSINE = 0.30  # ... or when its best sentence is this close in meaning (on-topic, but not the fact asked)
 UNSTATED_SHARE = 0.5  # a measure asked (an amount, age, deaths ...), none stated: at most this share of the threshold
 REPEAT_MARGIN = 1.0  # ... and one the reader has not just been shown, for a follow-up
-RUNNER_UP_MARGIN = 0.5  # logit distance within which a second sentence of the same passage is quoted too
+RUNNER_UP_MARGIN = 0.5
+# "... klanten van XS4All", "... seats of the SP": whose count it is, right after the counted word.
+_OWNER = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:van|of)\s+(?:de\s+|het\s+|the\s+)?([A-ZÀ-Ý][\w&+-]*)")
+MATCHED = 0.5  # a question word matches a sentence's word by meaning at least this well (wordmatch.py: 0..1)
+# The words that ask what something costs: not what the answer must speak of.
+_PRICE_WORDS = frozenset(
+    "hoeveel kost kosten kostte kostten prijs prijzen bedrag bedragen waard betaalt betaalde betalen betaald "
+    "verdient verdiende verdienen geld euro much cost costs price prices worth paid pay pays earn earns earned "
+    "money".split()
+)  # logit distance within which a second sentence of the same passage is quoted too
 
 
 def short_answer(best: Candidate, evidence: Evidence) -> Span | None:
