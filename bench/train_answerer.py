@@ -180,10 +180,10 @@ def answer_rows(
 
 
 def choose_threshold(
-    p: np.ndarray, outcome: list[tuple[str, str, str]], sets: tuple[str, ...] = XQUAD_SETS, target: float = 0.82
+    p: np.ndarray, outcome: list[tuple[str, str, str]], sets: tuple[str, ...], target: float
 ) -> tuple[float, list[list[object]]]:
-    """The lowest threshold meeting the refusal and wrong-citation targets on every XQuAD set; the curve (all of
-    them together) as table rows.
+    """The lowest threshold refusing at least `target` of the unanswerable questions and keeping wrong citations
+    at or under TARGET_WRONG on every XQuAD set of `sets`; the curve (all of them together) as table rows.
 
     Only XQuAD questions choose it (those of `sets`): they are the many, with unanswerable ones by construction;
     asked both of the whole index and of one article's, and the targets must hold for each, so that one threshold
@@ -270,7 +270,7 @@ def main() -> None:
         x, y, outcome = answer_rows(mine, sentence[group], question_names)
         answerable[group] = fit(x, y, question_names)
         p = cross_validated(x, y, [topic for _, _, topic in outcome], question_names)
-        thresholds[group], table = choose_threshold(p, outcome, target=TARGET_REFUSED[group])
+        thresholds[group], table = choose_threshold(p, outcome, XQUAD_SETS, TARGET_REFUSED[group])
         print(f"\n{group}: {len(y)} questions, threshold {thresholds[group]:.3f} (cross-validated on the tuning half)")
         print_table(["threshold", "cited right", "cited wrong", "unanswerable refused"], table)
         for name in XQUAD_SETS:

@@ -278,16 +278,16 @@ def _counts_anothers(text: str, span: Span, names: list[str]) -> bool:
 
 
 def _speaks_of_what_costs(evidence: Evidence, candidate: Candidate) -> bool:
-    """For a question what something costs, whether the sentence or one next to it speaks of that something:
-    a word of the question that is no name (names are checked apart) and does not ask the price matches one of
-    theirs by meaning ("Hoeveel kost het klimaatakkoord?" is not answered by what problem debts cost, "Hoeveel
+    """For a question what something costs (the measure asked is "money"), whether the sentence or one next to
+    it speaks of that something: a word of the question that is no name (names are checked apart) and does not
+    ask the price matches one of theirs by meaning ("Hoeveel kost het klimaatakkoord?" is not answered by what problem debts cost, "Hoeveel
     schuld heeft Mars One?" not by what another company charged; "Hoeveel kosten de werken aan de watertoren?"
     is answered by "De werken kosten ... 4,2 miljoen euro", the tower named a paragraph before). True when the
     words were not matched (a model that reads no word matches) or all are names or ask the price."""
-    if not len(evidence.words) or asked_measure(evidence.question) != "money":
+    if not evidence.words:
         return True
     near = [c for c in (_preceding(evidence, candidate), candidate, _following(evidence, candidate)) if c is not None]
-    found = np.max([c.matches for c in near if len(c.matches) == len(evidence.words)] or [np.ones(0)], axis=0)
+    found = np.max([c.matches for c in near], axis=0)
     names = {n.lower() for n in question_names(evidence.question)}
     asked = [
         i
@@ -296,11 +296,7 @@ def _speaks_of_what_costs(evidence: Evidence, candidate: Candidate) -> bool:
     ]
     said = {w for c in near for w in content_words(c.text)}
     # (or ends a compound of theirs: "reis" in "droomreis", "bedrijf" in "ruimtevaartbedrijf")
-    return (
-        len(found) == 0
-        or not asked
-        or any(found[i] >= MATCHED or any(w.endswith(evidence.words[i]) for w in said) for i in asked)
-    )
+    return not asked or any(found[i] >= MATCHED or any(w.endswith(evidence.words[i]) for w in said) for i in asked)
 
 
 def _asked_measure(evidence: Evidence) -> str | None:
@@ -337,9 +333,9 @@ def _states_what_is_asked(evidence: Evidence, best: Candidate, same_language: bo
         # "Hoeveel troepen ...?" / "Hoe hoog zijn de heffingen?" and no new number in the sentence or the next:
         # a number is asked, none is given.
         return evidence.kind is not AnswerType.NUMBER or any(c.spans for c in near[near.index(best) :])
-    return _speaks_of_what_costs(evidence, best) and any(
-        states_measure(c.text, c.spans, measure) for c in near[near.index(best) :]
-    )
+    if measure == "money" and not _speaks_of_what_costs(evidence, best):
+        return False
+    return any(states_measure(c.text, c.spans, measure) for c in near[near.index(best) :])
 
 
 def _stated_age(evidence: Evidence, names: list[str]) -> Candidate | None:
@@ -392,13 +388,13 @@ def rank_candidates(evidence: Evidence, ranker: Logistic) -> None:
         # question gives ("... in the accident in Oss?" is not answered by a tornado's death toll).
 
         def stated(precise: bool) -> Callable[[Candidate], list[Span]]:
-            return lambda c: [
-                s
-                for s in measure_spans(c.text, c.spans, measure)
-                if not (precise and is_vague(s))
-                and names_all_in(names, c.hit.passage.text)
-                and _speaks_of_what_costs(evidence, c)
-            ]
+            def spans(c: Candidate) -> list[Span]:
+                found = [s for s in measure_spans(c.text, c.spans, measure) if not (precise and is_vague(s))]
+                if not found or not names_all_in(names, c.hit.passage.text):
+                    return []
+                return found if measure != "money" or _speaks_of_what_costs(evidence, c) else []
+
+            return spans
 
         if _promote(evidence, MEASURE_MARGIN, stated(True)) or _promote(evidence, MEASURE_MARGIN, stated(False)):
             evidence.ruled = True
@@ -433,8 +429,8 @@ TYPE_MARGIN = 2.0  # logit distance within which a sentence with the asked-for k
 RELATED_SHARE = 0.35  # a refused question's best passage is offered as related above this share of the threshold
 RELATED_COSINE = 0.30  # ... or when its best sentence is this close in meaning (on-topic, but not the fact asked)
 UNSTATED_SHARE = 0.5  # a measure asked (an amount, age, deaths ...), none stated: at most this share of the threshold
-REPEAT_MARGIN = 1.0  # ... and one the reader has not just been shown, for a follow-up
-RUNNER_UP_MARGIN = 0.5
+RUNNER_UP_MARGIN = 0.5  # logit distance within which a second sentence of the same passage is quoted too
+REPEAT_MARGIN = 1.0  # ... within which a follow-up's sentence the reader has not just been shown goes first
 # "... klanten van XS4All", "... seats of the SP": whose count it is, right after the counted word.
 _OWNER = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:van|of)\s+(?:de\s+|het\s+|the\s+)?([A-ZÀ-Ý][\w&+-]*)")
 MATCHED = 0.5  # a question word matches a sentence's word by meaning at least this well (wordmatch.py: 0..1)
@@ -443,7 +439,7 @@ _PRICE_WORDS = frozenset(
     "hoeveel kost kosten kostte kostten prijs prijzen bedrag bedragen waard betaalt betaalde betalen betaald "
     "verdient verdiende verdienen geld euro much cost costs price prices worth paid pay pays earn earns earned "
     "money".split()
-)  # logit distance within which a second sentence of the same passage is quoted too
+)
 
 
 def short_answer(best: Candidate, evidence: Evidence) -> Span | None:
